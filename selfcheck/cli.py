@@ -23,7 +23,7 @@ WORDS = {
         "amount": "Montant",
         "none": "aucun",
         "or": " ou ",
-        "depending": " selon vos ressources",
+        "depending": "selon vos réponses",
         "criteria": "Critères",
         "next": "À répondre ensuite",
         "nothing": "Rien d'autre à répondre.",
@@ -45,7 +45,7 @@ WORDS = {
         "amount": "Amount",
         "none": "none",
         "or": " or ",
-        "depending": " depending on your resources",
+        "depending": "depending on your answers",
         "criteria": "Criteria",
         "next": "Answer next",
         "nothing": "Nothing else to answer.",
@@ -88,7 +88,8 @@ def read_answers(source: str) -> object:
     return {} if data is None else data
 
 
-def format_amount(result: dict, lang: str) -> str:
+def format_amount(result: dict, ruleset: dict, lang: str) -> str:
+    """'900 €', or '500 € ou 900 € selon vos ressources' while still open."""
     words = WORDS[lang]
     options = result["amount_options"]
     if not options:
@@ -96,7 +97,8 @@ def format_amount(result: dict, lang: str) -> str:
     texts = [format_quantity(a, result["currency"], lang) for a in options]
     if len(texts) == 1:
         return texts[0]
-    return words["or"].join(texts) + words["depending"]
+    pending = ruleset["amount"].get("pending", {}).get(lang, words["depending"])
+    return f"{words['or'].join(texts)} {pending}"
 
 
 def format_text(result: dict, ruleset: dict, lang: str) -> str:
@@ -107,7 +109,7 @@ def format_text(result: dict, ruleset: dict, lang: str) -> str:
         f"{ruleset['name'][lang]} — " + words["rules"].format(**result["rules"]),
         "",
         f"{words['verdict']}{sep}{words[result['verdict']]}",
-        f"{words['amount']}{sep}{format_amount(result, lang)}",
+        f"{words['amount']}{sep}{format_amount(result, ruleset, lang)}",
     ]
     lines += ["", f"{words['criteria']}{sep.rstrip()}"]
     for criterion in result["criteria"]:

@@ -57,8 +57,8 @@ def condition_value(rules: dict, node: dict):
 def evaluate_condition(rules: dict, node: dict, answers: dict, trace=None):
     """Kleene evaluation of a condition tree: True, False or None (unknown).
 
-    ``trace``, when given, is a dict receiving ``id(node) -> value`` for every
-    node evaluated (used by the coverage test).
+    ``trace``, when given, is a dict receiving ``id(node) -> set of values``
+    for every node evaluated (used by the coverage test).
     """
     if "all" in node:
         values = [evaluate_condition(rules, child, answers, trace) for child in node["all"]]
@@ -216,7 +216,7 @@ def _check_value(question: dict, value):
             f"« {key} » attend un nombre (reçu : {value!r}).",
             f"'{key}' expects a number (got {value!r}).",
         )
-    if isinstance(value, float) and not math.isfinite(value):
+    if not math.isfinite(_as_float(value)):
         return _error(
             key,
             "not_finite",
@@ -249,6 +249,13 @@ def _check_value(question: dict, value):
     return None
 
 
+def _as_float(value) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an int too large for a float
+        return math.inf
+
+
 # ---------------------------------------------------------------------------
 # Completions: which values an unanswered question can take, up to what the
 # conditions can tell apart.
@@ -279,27 +286,52 @@ def representatives(rules: dict, question: dict) -> list:
 
 
 def _numeric_candidates(rules: dict, question: dict, atoms: list) -> list:
+    """Each constant compared with, and one value inside each open interval
+    between consecutive constants (and beyond both ends), within the bounds."""
     low, high = question.get("min"), question.get("max")
+    integer = question["type"] == "integer"
     points = set()
     for atom in atoms:
         constant = condition_value(rules, atom)
         for c in constant if isinstance(constant, list) else [constant]:
             if isinstance(c, (int, float)) and not isinstance(c, bool):
                 points.add(c)
-    step = 1 if question["type"] == "integer" else 0.01
-    candidates = []
-    for p in sorted(points):
-        candidates += [p - step, p, p + step]
-    candidates.append(low if low is not None else 0)
+    ordered = sorted(points)
+    candidates = list(ordered)
+    edges = [None, *ordered, None]
+    for left, right in itertools.pairwise(edges):
+        value = _inside(left, right, integer)
+        if value is not None:
+            candidates.append(value)
+    if low is not None:
+        candidates.append(low)
+    if high is not None:
+        candidates.append(high)
     return [v for v in candidates if (low is None or v >= low) and (high is None or v <= high)]
 
 
+def _inside(left, right, integer: bool):
+    """A number strictly between left and right (None: unbounded), or None."""
+    if left is None and right is None:
+        return 0
+    if left is None:
+        value = math.ceil(right) - 1 if integer else right - 1
+    elif right is None:
+        value = math.floor(left) + 1 if integer else left + 1
+    elif integer:
+        value = math.floor(left) + 1
+    else:
+        value = (left + right) / 2
+    inside = (left is None or value > left) and (right is None or value < right)
+    return value if inside else None
+
+
 def _settled_outcome(rules: dict, answers: dict):
-    """(verdict, amount) for a complete set of answers."""
-    for criterion in rules["criteria"]:
-        if evaluate_condition(rules, criterion["condition"], answers) is False:
-            return ("ineligible", None)
-    return ("eligible", _amount_options(rules, answers)[0])
+    """(criterion values, amount) for a complete set of answers; the amount is
+    None when some criterion is not met."""
+    values = tuple(evaluate_condition(rules, c["condition"], answers) for c in rules["criteria"])
+    amount = _amount_options(rules, answers)[0] if all(values) else None
+    return values, amount
 
 
 def _amount_options(rules: dict, answers: dict) -> list:
@@ -394,11 +426,19 @@ class Engine:
         if errors:
             return self._failure(lang, errors)
 
+        # Kleene's logic settles what the answers settle on their own; trying
+        # every class of the open questions settles the rest (a question that
+        # appears twice in a condition can make Kleene answer "unknown" where
+        # every completion agrees).
+        open_keys = [q["id"] for q in self.questions if q["id"] not in clean]
+        outcomes = self._outcomes(clean, open_keys)
         sources = {s["id"]: s for s in rules["sources"]}
-        criteria, values = [], []
-        for criterion in rules["criteria"]:
+        criteria = []
+        for index, criterion in enumerate(rules["criteria"]):
             value = evaluate_condition(rules, criterion["condition"], clean)
-            values.append(value)
+            if value is None:
+                seen = {values[index] for values, _ in outcomes.values()}
+                value = seen.pop() if len(seen) == 1 else None
             status = STATUSES[value]
             criteria.append(
                 {
@@ -410,18 +450,14 @@ class Engine:
                     "sources": [_source(sources[s]) for s in criterion["sources"]],
                 }
             )
-        if False in values:
-            verdict = "ineligible"
-        elif None in values:
+        amounts = [amount for _, amount in outcomes.values()]
+        if None not in amounts:
+            verdict = "eligible"
+        elif any(a is not None for a in amounts):
             verdict = "undetermined"
         else:
-            verdict = "eligible"
-
-        open_keys = [q["id"] for q in self.questions if q["id"] not in clean]
-        outcomes = self._outcomes(clean, open_keys)
-        amount_options = sorted({amount for _, amount in outcomes.values() if amount is not None})
-        if verdict == "ineligible":
-            amount_options = []
+            verdict = "ineligible"
+        amount_options = sorted({a for a in amounts if a is not None})
         amount = amount_options[0] if verdict == "eligible" and len(amount_options) == 1 else None
 
         result = self._header(lang)
@@ -431,7 +467,7 @@ class Engine:
             amount_options=amount_options,
             currency=rules["amount"]["currency"],
             criteria=criteria,
-            missing=_missing(open_keys, outcomes),
+            missing=_missing(open_keys, {k: a for k, (_, a) in outcomes.items()}),
             errors=[],
         )
         return result
@@ -448,8 +484,9 @@ class Engine:
 
 
 def _missing(open_keys: list, outcomes: dict) -> list:
-    """Unanswered questions whose value changes the outcome for some values of
-    the other unanswered questions, in asking order."""
+    """Unanswered questions whose value changes the outcome (the amount, None
+    when ineligible) for some values of the other unanswered questions, in
+    asking order."""
     missing = []
     for index, key in enumerate(open_keys):
         seen = {}

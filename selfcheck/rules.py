@@ -323,7 +323,7 @@ def _condition_problems(node, path, params, questions):
         if kind == "boolean" and not isinstance(value, bool):
             yield where, f"{node['answer']!r} is boolean; {value!r} is not true or false"
         elif kind == "choice":
-            options = [o["value"] for o in question["options"]]
+            options = [o["value"] for o in question.get("options", [])]
             if value not in options:
                 yield (
                     where,

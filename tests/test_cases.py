@@ -1,0 +1,333 @@
+"""The shared corpus through the engine, and the quality of the corpus itself.
+
+Expectations live in tests/cases/netflix-audiens-2020.yaml, derived by hand
+from the adopted reading (shared/facts/eligibility.md).
+"""
+
+from __future__ import annotations
+
+import collections
+import copy
+import json
+import math
+import re
+
+import pytest
+
+from selfcheck.engine import VERDICTS, evaluate
+
+LANGS = ("fr", "en")
+ORDER = ("statut", "jours_travailles", "droits_non_renouveles", "droits_ouverts_2019", "ressources")
+RESULT_KEYS = {
+    "rules",
+    "lang",
+    "verdict",
+    "amount",
+    "amount_options",
+    "currency",
+    "criteria",
+    "missing",
+    "errors",
+}
+CRITERION_KEYS = {"id", "title", "status", "reason", "confidence", "sources"}
+
+# How each parameter must read inside a text, written out by hand (not taken
+# from the engine): French groups thousands with a narrow no-break space and
+# puts "€" after a no-break space; English writes "€15,000".
+PLACEHOLDERS = {
+    "jours_minimum": {"fr": "12", "en": "12"},
+    "plafond_ressources": {"fr": "15\u202f000\u00a0€", "en": "€15,000"},
+    "montant_base": {"fr": "500\u00a0€", "en": "€500"},
+    "montant_majore": {"fr": "900\u00a0€", "en": "€900"},
+}
+
+
+def render(text: dict, lang: str) -> str:
+    return re.sub(r"\{([a-z_]+)\}", lambda m: PLACEHOLDERS[m.group(1)][lang], text[lang])
+
+
+# ---------------------------------------------------------------------------
+# Valid cases
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_case(case, engine, ruleset, lang):
+    answers = copy.deepcopy(case["answers"])
+    result = engine.evaluate(answers, lang)
+    expect = case["expect"]
+
+    assert answers == case["answers"], "the engine must not alter the answers"
+    assert set(result) == RESULT_KEYS
+    assert result["errors"] == []
+    assert result["lang"] == lang
+    assert result["rules"] == {
+        "id": "netflix-audiens-2020",
+        "version": ruleset["version"],
+        "checked_on": ruleset["checked_on"],
+    }
+    assert result["currency"] == "EUR"
+
+    assert result["verdict"] == expect["verdict"]
+    assert result["amount"] == expect["amount"]
+    assert result["amount_options"] == expect["amount_options"]
+    assert result["missing"] == expect["missing"]
+    assert [c["id"] for c in result["criteria"]] == [c["id"] for c in ruleset["criteria"]]
+    assert {c["id"]: c["status"] for c in result["criteria"]} == expect["criteria"]
+
+    # the module-level function gives the very same result, and it is plain JSON
+    assert evaluate(ruleset, copy.deepcopy(case["answers"]), lang) == result
+    assert json.loads(json.dumps(result, allow_nan=False)) == result
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_case_texts_and_sources(case, engine, ruleset, lang):
+    result = engine.evaluate(case["answers"], lang)
+    rule_criteria = {c["id"]: c for c in ruleset["criteria"]}
+    rule_sources = {s["id"]: s for s in ruleset["sources"]}
+    for criterion in result["criteria"]:
+        rule = rule_criteria[criterion["id"]]
+        assert set(criterion) == CRITERION_KEYS
+        assert criterion["title"] == render(rule["title"], lang)
+        assert criterion["reason"] == render(rule["text"][criterion["status"]], lang)
+        assert "{" not in criterion["title"] + criterion["reason"]
+        assert criterion["confidence"] == rule["confidence"]
+        assert [s["id"] for s in criterion["sources"]] == rule["sources"]
+        for source in criterion["sources"]:
+            full = rule_sources[source["id"]]
+            assert source == {k: full[k] for k in ("id", "outlet", "title", "date", "url")}
+
+
+def test_placeholder_table_matches_engine_rendering(ruleset):
+    """The hand-written PLACEHOLDERS table is what the engine prints."""
+    from selfcheck.engine import render_text
+
+    for lang in LANGS:
+        assert render_text(ruleset, ruleset["amount"]["text"], lang) == render(
+            ruleset["amount"]["text"], lang
+        )
+
+
+# ---------------------------------------------------------------------------
+# Invalid answers
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_invalid_case(invalid_case, engine, lang):
+    result = engine.evaluate(copy.deepcopy(invalid_case["answers"]), lang)
+    assert set(result) == RESULT_KEYS
+    assert result["lang"] == lang
+    assert result["verdict"] is None
+    assert result["amount"] is None
+    assert result["amount_options"] == []
+    assert result["criteria"] == []
+    assert result["missing"] == []
+    got = collections.Counter((e["question"], e["code"]) for e in result["errors"])
+    expected = collections.Counter(
+        (e["question"], e["code"]) for e in invalid_case["expect_errors"]
+    )
+    assert got == expected
+    for error in result["errors"]:
+        assert set(error) == {"question", "code", "message"}
+        assert set(error["message"]) == {"fr", "en"}
+        for text in error["message"].values():
+            assert isinstance(text, str)
+            assert text.strip()
+            if error["question"] is not None:
+                assert error["question"] in text
+    assert json.loads(json.dumps(result, allow_nan=False)) == result
+
+
+def test_unknown_language(engine):
+    result = engine.evaluate({}, "de")
+    assert result["verdict"] is None
+    assert [e["code"] for e in result["errors"]] == ["unknown_language"]
+    assert result["lang"] == "fr"
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "code"),
+    [
+        ("statut", True, "unknown_option"),
+        ("statut", ["artiste"], "unknown_option"),
+        ("droits_non_renouveles", None, None),
+        ("jours_travailles", float("nan"), "not_finite"),
+        ("ressources", float("-inf"), "not_finite"),
+        ("ressources", [14000], "not_a_number"),
+    ],
+)
+def test_more_answer_values(engine, question, value, code):
+    result = engine.evaluate({question: value}, "en")
+    assert [e["code"] for e in result["errors"]] == ([code] if code else [])
+
+
+def test_huge_integer_resources_is_a_field_error(engine):
+    result = engine.evaluate({"ressources": 10**400}, "fr")
+    assert [(e["question"], e["code"]) for e in result["errors"]] in (
+        [("ressources", "not_finite")],
+        [("ressources", "above_maximum")],
+    )
+
+
+# ---------------------------------------------------------------------------
+# The corpus itself
+
+
+def test_corpus_points_at_the_rules(corpus):
+    assert corpus["rules"] == "rules/netflix-audiens-2020.yaml"
+    assert set(corpus) == {"rules", "cases", "invalid"}
+
+
+def test_corpus_size_and_ids(corpus):
+    assert len(corpus["cases"]) >= 40
+    ids = [c["id"] for c in corpus["cases"]] + [c["id"] for c in corpus["invalid"]]
+    duplicates = [i for i, n in collections.Counter(ids).items() if n > 1]
+    assert not duplicates
+    for case_id in ids:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", case_id), case_id
+
+
+def test_corpus_case_shape(corpus, ruleset):
+    criteria = [c["id"] for c in ruleset["criteria"]]
+    sources = {s["id"] for s in ruleset["sources"]}
+    tags = set()
+    for case in corpus["cases"]:
+        assert set(case) == {"id", "title", "exercises", "answers", "expect"}, case["id"]
+        assert case["title"].strip()
+        assert set(case["expect"]) == {
+            "verdict",
+            "amount",
+            "amount_options",
+            "criteria",
+            "missing",
+        }
+        assert case["expect"]["verdict"] in VERDICTS
+        assert set(case["expect"]["criteria"]) == set(criteria)
+        assert set(case["answers"]) <= set(ORDER)
+        for tag in case["exercises"]:
+            source = tag.startswith("source:") and tag.removeprefix("source:") in sources
+            assert tag in criteria or tag == "amount" or source, tag
+        tags.update(case["exercises"])
+    assert set(criteria) | {"amount"} <= tags
+    for case in corpus["invalid"]:
+        assert set(case) == {"id", "answers", "expect_errors"}
+        assert case["expect_errors"]
+
+
+def test_corpus_expectations_are_self_consistent(corpus):
+    """Rules any hand derivation must obey (catches typing slips in the YAML)."""
+    for case in corpus["cases"]:
+        expect, answered = case["expect"], {k for k, v in case["answers"].items() if v is not None}
+        statuses = set(expect["criteria"].values())
+        verdict = expect["verdict"]
+        if "unmet" in statuses:
+            assert verdict == "ineligible", case["id"]
+        elif "unknown" in statuses:
+            assert verdict == "undetermined", case["id"]
+        else:
+            assert verdict == "eligible", case["id"]
+        if verdict == "ineligible":
+            assert expect["amount_options"] == [] and expect["missing"] == [], case["id"]
+        assert expect["amount_options"] == sorted(expect["amount_options"]), case["id"]
+        assert set(expect["amount_options"]) <= {500, 900}, case["id"]
+        single = verdict == "eligible" and len(expect["amount_options"]) == 1
+        assert expect["amount"] == (expect["amount_options"][0] if single else None), case["id"]
+        assert not set(expect["missing"]) & answered, case["id"]
+        assert expect["missing"] == [k for k in ORDER if k in expect["missing"]], case["id"]
+
+
+def test_corpus_reaches_every_status(corpus, ruleset):
+    reached = collections.defaultdict(set)
+    for case in corpus["cases"]:
+        for criterion, status in case["expect"]["criteria"].items():
+            reached[criterion].add(status)
+    for criterion in ruleset["criteria"]:
+        assert reached[criterion["id"]] == {"met", "unmet", "unknown"}, criterion["id"]
+    verdicts = {c["expect"]["verdict"] for c in corpus["cases"]}
+    assert verdicts == set(VERDICTS)
+
+
+def _values(corpus, key):
+    return [c["answers"][key] for c in corpus["cases"] if key in c["answers"]]
+
+
+def _find(corpus, predicate):
+    return [c["id"] for c in corpus["cases"] if predicate(c["answers"], c["expect"])]
+
+
+def test_corpus_hits_every_boundary(corpus):
+    jours = _values(corpus, "jours_travailles")
+    assert {0, 5, 11, 12, 13} <= set(jours)
+    assert any(isinstance(v, float) and v == 12 for v in jours), "12 given as 12.0"
+    ressources = _values(corpus, "ressources")
+    assert {0, 14999.99, 15000, 15000.01} <= set(ressources)
+    assert {"artiste", "technicien", "autre"} <= set(_values(corpus, "statut"))
+
+    def state(answers, key):
+        return answers.get(key, "absent") if answers.get(key) is not None else "absent"
+
+    pairs = {
+        (state(c["answers"], "droits_non_renouveles"), state(c["answers"], "droits_ouverts_2019"))
+        for c in corpus["cases"]
+    }
+    both = (True, False, "absent")
+    assert {(n, o) for n in both for o in both} <= pairs
+    # each rights question alone, everything else unanswered
+    for key in ("droits_non_renouveles", "droits_ouverts_2019"):
+        for value in (True, False):
+            assert _find(corpus, lambda a, e, k=key, v=value: a == {k: v}), (key, value)
+
+    assert _find(corpus, lambda a, e: a == {}), "the empty answer set"
+    assert _find(corpus, lambda a, e: any(v is None for v in a.values())), "a null answer"
+    assert _find(
+        corpus, lambda a, e: a == {"jours_travailles": 5} and e["verdict"] == "ineligible"
+    ), "early settlement: 5 days alone is ineligible"
+    assert _find(
+        corpus,
+        lambda a, e: (
+            a == {"droits_non_renouveles": True} and "droits_ouverts_2019" not in e["missing"]
+        ),
+    ), "after droits_non_renouveles = true, droits_ouverts_2019 is not in missing"
+    assert _find(
+        corpus,
+        lambda a, e: (
+            e["verdict"] == "eligible"
+            and a.get("ressources") is None
+            and e["amount"] is None
+            and e["amount_options"] == [500, 900]
+            and e["missing"] == ["ressources"]
+        ),
+    ), "eligible with ressources unknown"
+    for options in ([900], [500]):
+        assert _find(
+            corpus,
+            lambda a, e, o=options: (
+                e["verdict"] == "undetermined"
+                and a.get("ressources") is not None
+                and e["amount_options"] == o
+            ),
+        ), f"undetermined with ressources known, options {options}"
+
+
+def test_corpus_invalid_codes(corpus):
+    codes = {e["code"] for c in corpus["invalid"] for e in c["expect_errors"]}
+    assert {
+        "unknown_question",
+        "unknown_option",
+        "not_a_boolean",
+        "not_a_number",
+        "negative",
+        "not_finite",
+        "not_an_integer",
+        "not_a_mapping",
+    } <= codes
+    numbers = [
+        v
+        for c in corpus["invalid"]
+        if isinstance(c["answers"], dict)
+        for v in c["answers"].values()
+        if isinstance(v, float)
+    ]
+    assert any(math.isnan(v) for v in numbers)
+    assert any(math.isinf(v) for v in numbers)
+    assert 12.5 in numbers
+    assert any(not isinstance(c["answers"], dict) for c in corpus["invalid"])
