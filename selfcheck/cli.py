@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from . import rules as rules_module
-from .engine import Engine, format_quantity
+from .engine import Engine, format_quantity, render_text
 
 SYMBOLS = {"met": "✓", "unmet": "✗", "unknown": "?"}
 
@@ -121,7 +121,7 @@ def format_text(result: dict, ruleset: dict, lang: str) -> str:
     if result["missing"]:
         lines.append(f"{words['next']}{sep.rstrip()}")
         for key in result["missing"]:
-            lines.append(f"  - {key}{sep}{questions[key]['label'][lang]}")
+            lines.append(f"  - {key}{sep}{render_text(ruleset, questions[key]['label'], lang)}")
     else:
         lines.append(words["nothing"])
     return "\n".join(lines) + "\n"
@@ -204,9 +204,9 @@ def cmd_ask(args, stdin=None, stdout=None) -> int:
         if not pending:
             break
         question = questions[pending[0]]
-        print(f"\n{question['label'][lang]}", file=stdout)
+        print(f"\n{render_text(ruleset, question['label'], lang)}", file=stdout)
         if "help" in question:
-            print(f"  ({question['help'][lang]})", file=stdout)
+            print(f"  ({render_text(ruleset, question['help'], lang)})", file=stdout)
         for i, option in enumerate(question.get("options", ()), 1):
             print(f"  {i}. {option['label'][lang]}", file=stdout)
         if question["type"] == "boolean":

@@ -1,0 +1,277 @@
+"""Shared fixtures for the browser tests: the built site, a local server, Chromium.
+
+Everything here runs in pytest's main thread (Playwright's sync API); only the
+HTTP server has a thread of its own.
+
+- ``built_site``   the built site (``$SELFCHECK_SITE_DIR`` or ``<repo>/site``, which
+                   ``make test`` builds with ``mkdocs build --strict`` before pytest)
+- ``site_server``  that site served on 127.0.0.1 (free port); the base URL, ending in "/"
+- ``browser``      Debian Chromium, headless, with non-local host names unresolvable
+- ``new_page``     ``new_page(viewport=(w, h))`` → a ``RecordedPage`` in a fresh context,
+                   recording every request, console error and uncaught page error
+- ``screenshot``   ``screenshot(page, name)`` → a full-page PNG in tests/artifacts/screenshots/
+- ``site_page``    parametrised over every page of the built site (see ``discover_pages``)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Any host but 127.0.0.1 fails to resolve: a stray request fails loudly (and is
+    # recorded) instead of hanging or leaving the machine.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+LOCAL_HOST = "127.0.0.1"
+# Schemes that never touch the network.
+LOCAL_SCHEMES = {"data", "blob", "about", "chrome-error"}
+# Built files that are not reader-facing pages (theme assets, the widget's files).
+NON_PAGE_DIRS = {"assets", "search"}
+
+
+# ---------------------------------------------------------------------------
+# The built site
+
+
+def site_dir() -> Path:
+    """Where the built site is: $SELFCHECK_SITE_DIR, else <repo>/site."""
+    return Path(os.environ.get("SELFCHECK_SITE_DIR") or REPO / "site").resolve()
+
+
+def discover_pages(site: Path) -> list[str]:
+    """Every reader-facing page of the built site, as a URL path relative to its root.
+
+    Every ``index.html`` except those under theme/widget asset folders: a page added
+    to ``docs/`` is covered without touching the tests. ``404.html`` is not an
+    ``index.html`` and is left out.
+    """
+    pages = []
+    for path in site.rglob("index.html"):
+        relative = path.relative_to(site)
+        if relative.parts[0] in NON_PAGE_DIRS:
+            continue
+        url = "/".join(relative.parts[:-1])
+        pages.append(f"{url}/" if url else "")
+    return sorted(pages, key=lambda p: (p.startswith("en/"), p))
+
+
+def page_id(url_path: str) -> str:
+    """'' → 'fr-index', 'criteres/' → 'fr-criteres', 'en/' → 'en-index', …"""
+    parts = [p for p in url_path.split("/") if p]
+    lang = "fr"
+    if parts and parts[0] == "en":
+        lang, parts = "en", parts[1:]
+    return f"{lang}-{'-'.join(parts) or 'index'}"
+
+
+def pytest_generate_tests(metafunc):
+    if "site_page" in metafunc.fixturenames:
+        site = site_dir()
+        pages = discover_pages(site) if (site / "index.html").exists() else []
+        if pages:
+            metafunc.parametrize("site_page", pages, ids=[page_id(p) for p in pages])
+        else:
+            # The built_site fixture then fails with the explanation.
+            metafunc.parametrize("site_page", [""], ids=["site-not-built"])
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    site = site_dir()
+    if not (site / "index.html").exists():
+        pytest.fail(
+            f"no built site in {site}: run `make build` (mkdocs build --strict) first, "
+            "or set SELFCHECK_SITE_DIR to a built site",
+            pytrace=False,
+        )
+    return site
+
+
+# ---------------------------------------------------------------------------
+# The local server
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Fallback handler: static files, WebAssembly and module types, no log lines."""
+
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".whl": "application/zip",
+        ".zip": "application/zip",
+    }
+
+    def log_message(self, format, *args):
+        pass
+
+
+@contextlib.contextmanager
+def fallback_serving(directory: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site: Path) -> Iterator[str]:
+    """The built site on 127.0.0.1 (free port), with the project's own server
+    (selfcheck/sitebuild/serve.py, the one ``make serve`` runs) when it is there."""
+    try:
+        from selfcheck.sitebuild.serve import serving
+    except ImportError:
+        serving = fallback_serving
+    with serving(built_site) as base_url:
+        assert urlsplit(base_url).hostname == LOCAL_HOST, base_url
+        yield base_url
+
+
+# ---------------------------------------------------------------------------
+# The browser
+
+
+@pytest.fixture(scope="session")
+def playwright_session():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium", pytrace=False)
+    playwright = sync_playwright().start()
+    try:
+        yield playwright
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    browser = playwright_session.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in LOCAL_SCHEMES or parts.hostname == LOCAL_HOST
+
+
+@dataclass
+class RecordedPage:
+    """A page and what it did: requests, console errors, uncaught errors."""
+
+    page: object
+    context: object
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def external_requests(self) -> list[str]:
+        return [url for url in self.requests if not is_local(url)]
+
+    def problems(self) -> list[str]:
+        """Requests off 127.0.0.1, console errors and page errors, one line each."""
+        return (
+            [f"request off {LOCAL_HOST}: {url}" for url in self.external_requests()]
+            + [f"console error: {text}" for text in self.console_errors]
+            + [f"page error: {text}" for text in self.page_errors]
+        )
+
+    def assert_clean(self, what: str = "page") -> None:
+        problems = self.problems()
+        assert not problems, f"{what}:\n  " + "\n  ".join(problems)
+
+
+def _console_text(message) -> str:
+    location = message.location or {}
+    where = location.get("url", "")
+    if where and location.get("lineNumber") is not None:
+        where += f":{location['lineNumber']}"
+    return f"{message.text} ({where})" if where else message.text
+
+
+@pytest.fixture
+def new_page(browser) -> Iterator:
+    """``new_page(viewport=(w, h), **context_options)`` → RecordedPage; closed after the test."""
+    contexts = []
+
+    def make(viewport: tuple[int, int] = (1280, 800), **options) -> RecordedPage:
+        width, height = viewport
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            service_workers="block",
+            **options,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        recorded = RecordedPage(page=page, context=context)
+        # Context-wide: pages, popups and their dedicated workers.
+        context.on("request", lambda request: recorded.requests.append(request.url))
+        page.on("websocket", lambda ws: recorded.requests.append(ws.url))
+        page.on(
+            "console",
+            lambda msg: msg.type == "error" and recorded.console_errors.append(_console_text(msg)),
+        )
+        page.on("pageerror", lambda error: recorded.page_errors.append(str(error)))
+        return recorded
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+# ---------------------------------------------------------------------------
+# Screenshots
+
+
+def screenshot_path(name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-")
+    return SCREENSHOTS / f"{safe}.png"
+
+
+@pytest.fixture(scope="session")
+def screenshot():
+    """``screenshot(page, name, full_page=True)`` → the PNG, in tests/artifacts/screenshots/."""
+
+    def take(page, name: str, full_page: bool = True) -> Path:
+        path = screenshot_path(name)
+        page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+        return path
+
+    return take

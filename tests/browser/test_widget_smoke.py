@@ -1,0 +1,191 @@
+"""Smoke test of the self-check widget in Debian Chromium (fr and en).
+
+- the widget reaches data-state="ready" (Pyodide in a worker, engine wheel, rules);
+- ``window.selfcheck.evaluate(answers)`` gives exactly what CPython's engine gives;
+- filling the form by field names (the answer keys) sets data-verdict/data-amount;
+- a share fragment refills the form; "clear" empties form, fragment and result;
+- the rules bundle the page names is the rules file, compiled;
+- with the .wasm download blocked, the error state shows within 15 s;
+- every request stays on 127.0.0.1, none carries an answer, nothing is stored
+  (storage, cookies), no console error.
+
+Fixtures (``site_server``, ``new_page``) come from tests/browser/conftest.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import urllib.request
+from urllib.parse import urljoin
+
+import pytest
+from playwright.sync_api import expect
+
+from selfcheck import rules as rules_module
+from selfcheck.engine import Engine
+
+pytestmark = pytest.mark.browser
+
+LANGS = {"fr": "autodiagnostic/", "en": "en/autodiagnostic/"}
+READY_TIMEOUT_MS = 90_000
+ROOT = "#selfcheck"
+RESULT = "#selfcheck-result"
+
+# Engine answers (the JSON contract): three sets with different outcomes, and one
+# the engine rejects.
+ANSWER_SETS = [
+    {
+        "statut": "technicien",
+        "jours_travailles": 12,
+        "droits_non_renouveles": True,
+        "ressources": 14000,
+    },
+    {"statut": "artiste", "jours_travailles": 5},
+    {"statut": "artiste", "jours_travailles": 20, "droits_ouverts_2019": False},
+    {"statut": "artiste", "jours_travailles": -1},
+]
+
+# Form answers (field name → value as typed or chosen) and what the result shows.
+FORM_CASES = [
+    (
+        {
+            "statut": "technicien",
+            "jours_travailles": "12",
+            "droits_non_renouveles": "oui",
+            "ressources": "14000",
+        },
+        "eligible",
+        "900",
+    ),
+    (
+        {
+            "statut": "artiste",
+            "jours_travailles": "20",
+            "droits_non_renouveles": "non",
+            "droits_ouverts_2019": "non",
+            "ressources": "20000",
+        },
+        "eligible",
+        "500",
+    ),
+    ({"statut": "autre"}, "ineligible", ""),
+    ({"statut": "artiste", "jours_travailles": "30"}, "undetermined", ""),
+]
+
+FRAGMENT = "statut=technicien&jours_travailles=12&droits_non_renouveles=oui&ressources=14000"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    path = os.environ.get("SELFCHECK_RULES", rules_module.DEFAULT_RULES)
+    return Engine(rules_module.load(path))
+
+
+def _open(new_page, site_server, lang, fragment=""):
+    recorded = new_page(viewport=(1280, 800))
+    url = urljoin(site_server, LANGS[lang]) + (f"#{fragment}" if fragment else "")
+    recorded.page.goto(url)
+    recorded.page.wait_for_selector(
+        f'{ROOT}[data-state="ready"]', state="attached", timeout=READY_TIMEOUT_MS
+    )
+    return recorded
+
+
+def _fill(page, answers: dict) -> None:
+    for name, value in answers.items():
+        field = page.locator(f'[name="{name}"]').first
+        if field.get_attribute("type") == "radio":
+            page.check(f'[name="{name}"][value="{value}"]')
+        else:
+            page.fill(f'[name="{name}"]', value)
+
+
+def _assert_private(recorded, *secrets: str) -> None:
+    assert not recorded.external_requests(), recorded.external_requests()
+    for url in recorded.requests:
+        for secret in secrets:
+            assert secret not in url, f"a request carries an answer: {url}"
+    stored = "localStorage.length + sessionStorage.length + document.cookie.length"
+    assert recorded.page.evaluate(stored) == 0, "the page stored something"
+    assert not recorded.console_errors, recorded.console_errors
+    assert not recorded.page_errors, recorded.page_errors
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_evaluate_matches_cpython(new_page, site_server, engine, lang):
+    recorded = _open(new_page, site_server, lang)
+    page = recorded.page
+    assert page.evaluate("window.selfcheck.ready.then(() => true)")
+    for answers in ANSWER_SETS:
+        got = page.evaluate("answers => window.selfcheck.evaluate(answers)", answers)
+        expected = json.loads(json.dumps(engine.evaluate(answers, lang)))
+        assert got == expected, answers
+    _assert_private(recorded)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_names_the_rules_it_was_built_with(new_page, site_server, engine, lang):
+    recorded = _open(new_page, site_server, lang)
+    page = recorded.page
+    script = page.get_attribute('script[src$="assets/selfcheck/widget.js"]', "src")
+    folder = urljoin(urljoin(page.url, script), ".")
+    bundle = urljoin(folder, page.get_attribute(ROOT, "data-rules"))
+    with urllib.request.urlopen(bundle) as response:  # the test's own request
+        assert json.loads(response.read()) == engine.rules
+    assert f"-{engine.rules['version']}-" in bundle
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_form_sets_verdict_and_amount(new_page, site_server, lang):
+    recorded = _open(new_page, site_server, lang)
+    page = recorded.page
+    result = page.locator(RESULT)
+    for answers, verdict, amount in FORM_CASES:
+        page.click('[data-action="clear"]')
+        expect(result).to_have_attribute("data-verdict", "")
+        _fill(page, answers)
+        expect(result).to_have_attribute("data-verdict", verdict)
+        expect(result).to_have_attribute("data-amount", amount)
+        for criterion in ("statut_intermittent", "travail_secteur", "absence_de_droits"):
+            item = result.locator(f'[data-criterion="{criterion}"]')
+            assert item.get_attribute("data-status") in ("met", "unmet", "unknown")
+    _assert_private(recorded, "jours_travailles", "20000")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fragment_refills_the_form_and_clear_empties_it(new_page, site_server, lang):
+    recorded = _open(new_page, site_server, lang, FRAGMENT)
+    page = recorded.page
+    result = page.locator(RESULT)
+    expect(result).to_have_attribute("data-verdict", "eligible")
+    expect(result).to_have_attribute("data-amount", "900")
+    assert page.is_checked('[name="statut"][value="technicien"]')
+    assert page.is_checked('[name="droits_non_renouveles"][value="oui"]')
+    assert page.input_value('[name="jours_travailles"]') == "12"
+    assert page.input_value('[name="ressources"]') == "14000"
+
+    page.click('[data-action="share"]')
+    assert page.input_value("#selfcheck-share-url").endswith(f"#{FRAGMENT}")
+
+    page.click('[data-action="clear"]')
+    expect(result).to_have_attribute("data-verdict", "")
+    assert "#" not in page.url
+    assert not page.is_checked('[name="statut"][value="technicien"]')
+    assert page.input_value('[name="jours_travailles"]') == ""
+    _assert_private(recorded, "jours_travailles", "technicien")
+
+
+def test_blocked_runtime_shows_the_fallback(new_page, site_server):
+    recorded = new_page(viewport=(360, 740))
+    page = recorded.page
+    page.route("**/*.wasm", lambda route: route.abort())
+    start = time.monotonic()
+    page.goto(urljoin(site_server, LANGS["fr"]))
+    page.wait_for_selector(f'{ROOT}[data-state="error"]', state="attached", timeout=15_000)
+    assert time.monotonic() - start < 15
+    expect(page.locator("#selfcheck-error")).to_be_visible()
+    expect(page.locator('#selfcheck-error a[href="../criteres/"]')).to_be_visible()
+    outcome = page.evaluate("window.selfcheck.ready.then(() => 'ready', () => 'rejected')")
+    assert outcome == "rejected"

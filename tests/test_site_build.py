@@ -1,0 +1,468 @@
+"""The built site, without a browser: pages, languages, criteria, origins.
+
+Reads the site ``make test`` builds before pytest (``$SELFCHECK_SITE_DIR`` or
+``<repo>/site``); the tests that need another rules file build their own copy of
+the site in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from selfcheck import rules as rules_module
+from selfcheck.engine import render_text
+from selfcheck.sitebuild.pages import format_parameter
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS = REPO / "docs"
+LANGS = ("fr", "en")
+CRITERIA_SLUG = "criteres"
+BUILD_TIMEOUT = 180
+
+# Schemes that never fetch anything over the network.
+NON_NETWORK_SCHEMES = {"data", "blob", "mailto", "tel", "javascript", "about"}
+# Attributes a browser fetches (or navigates a frame/form to) by itself.
+FETCHED_ATTRIBUTES = {
+    "src",
+    "href",
+    "srcset",
+    "imagesrcset",
+    "poster",
+    "data",
+    "action",
+    "formaction",
+    "background",
+    "manifest",
+    "xlink:href",
+}
+# Tags whose href the reader clicks: allowed to leave the site.
+CLICKED_TAGS = {"a", "area"}
+# XML namespace names are identifiers, never fetched.
+NAMESPACES = ("http://www.w3.org/",)
+# URLs in Material's own JavaScript bundle, and when Material would fetch them.
+MATERIAL_CONDITIONAL_URLS = {
+    "https://unpkg.com/mermaid@": "only for pages with a mermaid diagram",
+    "https://unpkg.com/resize-observer-polyfill": "only in browsers without ResizeObserver",
+    "https://api.github.com/": "only when mkdocs.yml sets repo_url",
+    "https://${e}/api/v4/projects/": "only when mkdocs.yml sets repo_url (GitLab)",
+}
+
+ABSOLUTE_URL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+CSS_EXTERNAL = re.compile(
+    r"""(?:url\(\s*['"]?|@import\s+['"])\s*((?:https?:|wss?:)?//[^'")\s]+)""", re.IGNORECASE
+)
+# A string literal starting with a URL: a dotted host name, or a host from a template.
+JS_EXTERNAL = re.compile(
+    r"""["'`]((?:(?:https?:|wss?:)?//(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}"""
+    r"""|(?:https?:|wss?:)//\$\{)[^"'`\s]*)"""
+)
+
+
+# ---------------------------------------------------------------------------
+# The built site and its pages
+
+
+def site_dir() -> Path:
+    return Path(os.environ.get("SELFCHECK_SITE_DIR") or REPO / "site").resolve()
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    site = site_dir()
+    if not (site / "index.html").exists():
+        pytest.fail(
+            f"no built site in {site}: run `make build` (mkdocs build --strict) first, "
+            "or set SELFCHECK_SITE_DIR to a built site",
+            pytrace=False,
+        )
+    return site
+
+
+def html_pages(site: Path) -> list[Path]:
+    """Every HTML page of the site but the theme's and the widget's asset files."""
+    return sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "assets")
+
+
+def page_slugs(site: Path, lang: str) -> set[str]:
+    """Slugs of the reader-facing pages of one language ('' is the home page)."""
+    root = site / "en" if lang == "en" else site
+    slugs = set()
+    for index in root.rglob("index.html"):
+        parts = index.relative_to(root).parts[:-1]
+        if parts[:1] in (("assets",), ("search",)) or (lang == "fr" and parts[:1] == ("en",)):
+            continue
+        slugs.add("/".join(parts))
+    return slugs
+
+
+def page_lang(site: Path, page: Path) -> str:
+    return "en" if page.relative_to(site).parts[0] == "en" else "fr"
+
+
+class Page(HTMLParser):
+    """What the tests read from one HTML page."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.lang = None
+        self.title = ""
+        self.h1 = 0
+        self.tags: list[tuple[str, dict]] = []
+        self.styles: list[str] = []  # <style> blocks and style="" attributes
+        self.scripts: list[str] = []  # inline <script> bodies
+        self.article_text: list[str] = []
+        self.rows: list[list[str]] = []  # table rows inside the article, cell texts
+        self._in = {"title": False, "style": False, "script": False, "article": False}
+        self._cell: list[str] | None = None
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        self.tags.append((tag, attributes))
+        if tag == "html":
+            self.lang = attributes.get("lang")
+        elif tag == "h1":
+            self.h1 += 1
+        elif tag in ("title", "style", "article"):
+            self._in[tag] = True
+        elif tag == "script" and not attributes.get("src"):
+            self._in["script"] = True
+        elif self._in["article"] and tag == "tr":
+            self.rows.append([])
+        elif self._in["article"] and tag in ("td", "th") and self.rows:
+            self._cell = []
+            self.rows[-1].append("")
+        if "style" in attributes:
+            self.styles.append(attributes["style"])
+
+    def handle_endtag(self, tag):
+        if tag in self._in:
+            self._in[tag] = False
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1][-1] = normalise("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._in["title"]:
+            self.title += data
+        if self._in["style"]:
+            self.styles.append(data)
+        if self._in["script"]:
+            self.scripts.append(data)
+        if self._in["article"]:
+            self.article_text.append(data)
+            if self._cell is not None:
+                self._cell.append(data)
+
+    @property
+    def text(self) -> str:
+        """The article's text, ASCII whitespace runs collapsed (no-break spaces kept)."""
+        return normalise("".join(self.article_text))
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[ \t\r\n\f]+", " ", text).strip()
+
+
+def read_page(path: Path) -> Page:
+    return Page(path.read_text(encoding="utf-8"))
+
+
+def criteria_page(site: Path, lang: str) -> Page:
+    return read_page(site / ("en" if lang == "en" else "") / CRITERIA_SLUG / "index.html")
+
+
+def current_rules() -> dict:
+    from selfcheck.sitebuild.hooks import rules_path
+
+    return rules_module.load(rules_path())
+
+
+# ---------------------------------------------------------------------------
+# Languages and page structure
+
+
+def test_every_french_page_has_its_english_counterpart_and_back(site):
+    fr, en = page_slugs(site, "fr"), page_slugs(site, "en")
+    assert fr, f"no French page found in {site}"
+    assert fr - en == set(), f"French pages without an English version: {sorted(fr - en)}"
+    assert en - fr == set(), f"English pages without a French version: {sorted(en - fr)}"
+    sources = {
+        lang: {p.relative_to(DOCS / lang) for p in (DOCS / lang).rglob("*.md")} for lang in LANGS
+    }
+    assert sources["fr"] == sources["en"], (
+        f"docs/fr and docs/en differ: only fr {sorted(map(str, sources['fr'] - sources['en']))}, "
+        f"only en {sorted(map(str, sources['en'] - sources['fr']))}"
+    )
+
+
+def nav_files(items) -> list[str]:
+    """The Markdown files named in mkdocs.yml's nav, in order."""
+    files = []
+    for item in items:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        files += nav_files(value) if isinstance(value, list) else [value]
+    return files
+
+
+def test_every_page_of_the_nav_is_built_in_both_languages(site):
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    missing = []
+    for name in nav_files(config["nav"]):
+        slug = "" if name == "index.md" else name.removesuffix(".md") + "/"
+        for prefix in ("", "en/"):
+            if not (site / prefix / slug / "index.html").exists():
+                missing.append(f"{prefix}{slug}index.html (from {name})")
+    assert not missing, f"pages of the nav not built: {missing}"
+
+
+def test_every_page_has_one_h1_a_title_and_its_language(site):
+    problems = []
+    pages = html_pages(site)
+    assert pages, f"no HTML page in {site}"
+    for path in pages:
+        page, where = read_page(path), path.relative_to(site)
+        if page.h1 != 1:
+            problems.append(f"{where}: {page.h1} <h1> elements (expected exactly one)")
+        if not page.title.strip():
+            problems.append(f"{where}: empty or missing <title>")
+        if page.lang != page_lang(site, path):
+            problems.append(
+                f"{where}: <html lang={page.lang!r}> (expected {page_lang(site, path)!r})"
+            )
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------
+# The criteria page comes from the rules file
+
+
+def assert_criteria_page_shows(page: Page, ruleset: dict, lang: str) -> None:
+    text, problems = page.text, []
+    for criterion in ruleset["criteria"]:
+        title = render_text(ruleset, criterion["title"], lang)
+        if title not in text:
+            problems.append(f"criterion title missing: {title!r}")
+    rows = {row[0]: row[1:] for row in page.rows if row}
+    for name, param in ruleset["parameters"].items():
+        label = render_text(ruleset, param["label"], lang)
+        value = format_parameter(ruleset, name, lang)
+        if value not in text:
+            problems.append(f"parameter {name}: value {value!r} not on the page")
+        if label not in rows:
+            problems.append(f"parameter {name}: no table row labelled {label!r}")
+        elif not rows[label] or rows[label][0] != value:
+            problems.append(
+                f"parameter {name}: row {label!r} shows {rows[label][:1]}, not {value!r}"
+            )
+    assert not problems, f"criteria page ({lang}):\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_criteria_page_holds_every_criterion_and_value_of_the_rules(site, lang):
+    assert_criteria_page_shows(criteria_page(site, lang), current_rules(), lang)
+
+
+def build_site(rules_file: Path, destination: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SELFCHECK_RULES": str(rules_file), "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+    command += ["-f", str(REPO / "mkdocs.yml"), "-d", str(destination)]
+    return subprocess.run(
+        command,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT,
+        check=False,
+    )
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"expected {old!r} exactly once in the rules file"
+    return text.replace(old, new)
+
+
+GROUP = "[.,\u00a0\u202f ]"  # what separates digit groups or decimals
+
+
+def standalone(number_text: str) -> re.Pattern:
+    """A number not glued to other digits or digit groups ('12', not '2012' or '1 12')."""
+    return re.compile(rf"(?<!\d)(?<!\d{GROUP}){re.escape(number_text)}(?!\d)(?!{GROUP}\d)")
+
+
+def test_criteria_page_follows_a_change_of_the_rules_file(tmp_path):
+    original_text = rules_module.DEFAULT_RULES.read_text(encoding="utf-8")
+    changed_text = replace_once(
+        original_text, "  jours_minimum:\n    value: 12\n", "  jours_minimum:\n    value: 10\n"
+    )
+    changed_text = replace_once(changed_text, "    value: 15000\n", "    value: 16000\n")
+    copy = tmp_path / "rules.yaml"
+    copy.write_text(changed_text, encoding="utf-8")
+
+    result = build_site(copy, tmp_path / "site")
+    assert result.returncode == 0, f"build failed:\n{result.stdout}\n{result.stderr}"
+
+    original, changed = rules_module.load(rules_module.DEFAULT_RULES), rules_module.load(copy)
+    for lang in LANGS:
+        page = criteria_page(tmp_path / "site", lang)
+        assert_criteria_page_shows(page, changed, lang)
+        text = page.text
+        for name in ("jours_minimum", "plafond_ressources"):
+            old = format_parameter(original, name, lang)
+            new = format_parameter(changed, name, lang)
+            assert new in text, f"{lang}: new {name} {new!r} missing from the criteria page"
+            assert old not in text, f"{lang}: old {name} {old!r} still on the criteria page"
+        # No leftover of the old numbers at all, however written.
+        for old_number in ("12", "15000", "15 000", "15\u00a0000", "15\u202f000", "15,000"):
+            found = standalone(old_number).search(text)
+            assert not found, (
+                f"{lang}: {old_number!r} still on the criteria page: "
+                f"…{text[max(found.start() - 60, 0) : found.end() + 60]}…"
+            )
+        old_title = render_text(original, original["criteria"][1]["title"], lang)
+        assert old_title not in text, f"{lang}: the old criterion title is still there"
+
+
+def test_an_invalid_rules_file_stops_the_build_with_the_loaders_message(tmp_path):
+    original_text = rules_module.DEFAULT_RULES.read_text(encoding="utf-8")
+    broken = replace_once(original_text, "      op: ge\n", "      op: gte\n")
+    line = broken.splitlines().index("      op: gte") + 1
+    copy = tmp_path / "rules.yaml"
+    copy.write_text(broken, encoding="utf-8")
+
+    result = build_site(copy, tmp_path / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"the build passed with an invalid rules file:\n{output}"
+    expected = f"{copy}:{line}: criteria[1].condition.op: unknown operator 'gte'"
+    assert expected in output, f"expected {expected!r} in the build output:\n{output}"
+    assert "Traceback" not in output, f"the build printed a Python traceback:\n{output}"
+
+
+# ---------------------------------------------------------------------------
+# Nothing is fetched from another origin
+
+
+def is_absolute(url: str) -> bool:
+    if not ABSOLUTE_URL.match(url):
+        return False
+    return urlsplit(url.strip()).scheme.lower() not in NON_NETWORK_SCHEMES
+
+
+def srcset_urls(value: str) -> list[str]:
+    return [candidate.split()[0] for candidate in value.split(",") if candidate.split()]
+
+
+def html_problems(site: Path, path: Path) -> list[str]:
+    page, where, problems = read_page(path), path.relative_to(site), []
+    for tag, attributes in page.tags:
+        for name, value in attributes.items():
+            if name == "ping" and value.strip():
+                problems.append(f"{where}: <{tag} ping={value!r}>")
+            if name not in FETCHED_ATTRIBUTES or (tag in CLICKED_TAGS and name == "href"):
+                continue
+            urls = srcset_urls(value) if name.endswith("srcset") else [value]
+            problems += [f"{where}: <{tag} {name}={url!r}>" for url in urls if is_absolute(url)]
+        if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
+            target = attributes.get("content", "").partition("url=")[2]
+            if is_absolute(target):
+                problems.append(f"{where}: <meta http-equiv=refresh> to {target!r}")
+    for css in page.styles:
+        problems += [f"{where}: CSS {m.group(1)!r}" for m in CSS_EXTERNAL.finditer(css)]
+    for script in page.scripts:
+        problems += [
+            f"{where}: inline script {m.group(1)!r}"
+            for m in JS_EXTERNAL.finditer(script)
+            if not m.group(1).startswith(NAMESPACES)
+        ]
+    return problems
+
+
+def is_pyodide(relative: Path) -> bool:
+    """Pyodide's own files (assets/pyodide/, assets/selfcheck/pyodide-<version>/, …)."""
+    return any(part.startswith("pyodide") for part in relative.parts[:-1])
+
+
+def is_material(relative: Path) -> bool:
+    return relative.parts[:2] == ("assets", "javascripts")
+
+
+def test_nothing_in_the_site_points_to_another_origin(site):
+    problems = []
+    for path in html_pages(site):
+        problems += html_problems(site, path)
+    for path in sorted(site.rglob("*.css")):
+        text, where = path.read_text(encoding="utf-8", errors="replace"), path.relative_to(site)
+        problems += [f"{where}: CSS {m.group(1)!r}" for m in CSS_EXTERNAL.finditer(text)]
+    for path in sorted([*site.rglob("*.js"), *site.rglob("*.mjs")]):
+        relative = path.relative_to(site)
+        if is_pyodide(relative):  # Pyodide's loader names its CDN as a default only
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for match in JS_EXTERNAL.finditer(text):
+            url = match.group(1)
+            if url.startswith(NAMESPACES):
+                continue
+            if is_material(relative) and url.startswith(tuple(MATERIAL_CONDITIONAL_URLS)):
+                continue  # see test_materials_conditional_downloads_stay_off
+            problems.append(f"{relative}: script string {url!r}")
+    assert not problems, "references to another origin:\n  " + "\n  ".join(problems)
+
+
+def test_materials_conditional_downloads_stay_off(site):
+    """Material's bundle names CDN and API URLs it fetches only for features left off.
+
+    (Its ResizeObserver polyfill from unpkg.com cannot be switched off: every current
+    browser has ResizeObserver, so it is never fetched there.)
+    """
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert not re.search(r"^repo_url\s*:", config, re.MULTILINE), (
+        "repo_url makes Material query the GitHub/GitLab API from every reader's browser"
+    )
+    with_mermaid = [
+        str(path.relative_to(site))
+        for path in html_pages(site)
+        if re.search(r'class="[^"]*\bmermaid\b', path.read_text(encoding="utf-8"))
+    ]
+    assert not with_mermaid, f"mermaid diagrams load mermaid from unpkg.com: {with_mermaid}"
+
+
+# ---------------------------------------------------------------------------
+# No threshold or amount typed by hand in the pages' sources
+
+SEP = "[ \u00a0\u202f]"
+NOT_GLUED = rf"(?<![\d.,])(?<!\d{SEP})"  # not the end of a bigger number ('1 500 €')
+HAND_TYPED = {
+    "15 000 (ceiling)": re.compile(rf"{NOT_GLUED}15(?:{SEP}|[,.])?000(?!\d)"),
+    "500 € / 900 € (amounts)": re.compile(
+        rf"{NOT_GLUED}(?:500|900){SEP}?€|€{SEP}?(?:500|900)(?!\d)(?![,.]\d)"
+    ),
+    "12 jours / 12 days (minimum)": re.compile(
+        rf"{NOT_GLUED}12{SEP}+(?:jours|days)\b", re.IGNORECASE
+    ),
+}
+
+
+def test_no_threshold_is_typed_by_hand_in_the_docs():
+    problems = []
+    for path in sorted(DOCS.rglob("*.md")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for what, pattern in HAND_TYPED.items():
+                for match in pattern.finditer(line):
+                    problems.append(
+                        f"{path.relative_to(REPO)}:{number}: {what} {match.group(0).strip()!r} — "
+                        "use {{ param.… }}"
+                    )
+    assert not problems, "hand-typed values (they must come from the rules file):\n  " + (
+        "\n  ".join(problems)
+    )
