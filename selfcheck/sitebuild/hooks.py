@@ -64,6 +64,10 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
         except KeyError:
             raise PluginError(f"docs/{where}: unknown placeholder {{{{ {name} }}}}") from None
 
+    if "selfcheck_widget" in {m.group(1) for m in PLACEHOLDER.finditer(markdown)}:
+        from selfcheck.sitebuild import widget
+
+        page.meta["selfcheck"] = widget.head_meta(ruleset, lang)
     markdown = PLACEHOLDER.sub(expand, markdown)
     abbreviations = INCLUDES / f"abbreviations.{lang}.md"
     if abbreviations.exists():

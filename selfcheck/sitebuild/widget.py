@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -46,7 +47,15 @@ PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 WHEEL_CACHE = ROOT / "build" / "selfcheck-wheel"
 ASSETS = "assets/selfcheck"  # the widget's folder, relative to the site root
 PYODIDE_BOOT_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
-WEB_FILES = ("widget.js", "worker.js", "widget.css", "md-head.js", "md-palette.js", "md-content.js")
+WEB_FILES = (
+    "boot.js",
+    "widget.js",
+    "worker.js",
+    "widget.css",
+    "md-head.js",
+    "md-palette.js",
+    "md-content.js",
+)
 BOOT_TIMEOUT_MS = 60_000  # the widget gives up (error state) after this
 SLOW_NOTICE_MS = 15_000  # ... and says it is slow after this
 
@@ -395,6 +404,21 @@ def manifest(ruleset: dict) -> dict:
     }
 
 
+def engine_query(ruleset: dict) -> str:
+    """The query string naming the engine's files, relative to assets/selfcheck/:
+    ``boot.js`` hands it on to ``worker.js``, which boots from it at once."""
+    files = manifest(ruleset)
+    params = {k: files[k] for k in ("web", "pyodide", "wheel", "rules")}
+    return "?" + urllib.parse.urlencode({"v" if k == "web" else k: v for k, v in params.items()})
+
+
+def head_meta(ruleset: dict, lang: str) -> dict:
+    """What the self-check page adds to its <head> (theme main.html): boot.js,
+    which starts the engine's worker before the body is even parsed."""
+    prefix = assets_prefix(lang) + ASSETS + "/"
+    return {"boot": f"{prefix}boot.js{engine_query(ruleset)}"}
+
+
 # ---------------------------------------------------------------------------
 # HTML
 
@@ -534,10 +558,10 @@ def render(ruleset: dict, lang: str) -> str:
         data_selfcheck_root="",
         data_state="loading",
         data_lang=lang,
+        data_worker=f"worker.js{engine_query(ruleset)}",
         data_rules=files["rules"],
         data_wheel=files["wheel"],
         data_pyodide=files["pyodide"],
-        data_version=files["web"],
         data_timeout=BOOT_TIMEOUT_MS,
         data_slow=SLOW_NOTICE_MS,
         data_slow_text=words["slow"],
@@ -635,7 +659,9 @@ def render(ruleset: dict, lang: str) -> str:
         "</section>",
         f'<p class="selfcheck-announce visually-hidden" id="selfcheck-announce" '
         f'role="status" data-cleared="{_e(words["cleared"])}"></p>',
-        f'<script type="module" src="{prefix}widget.js"></script>',
+        # async: runs as soon as it arrives (the widget's HTML is all above it)
+        # instead of after Material's scripts, so the engine starts booting sooner.
+        f'<script type="module" async src="{prefix}widget.js"></script>',
         "</div>",
     ]
     # blank lines around: Markdown keeps the block as raw HTML
@@ -681,7 +707,7 @@ def write_assets(ruleset: dict, site_dir) -> None:
 
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
-_WIDGET_JS = re.compile(r'<script type="module" src="([^"]*widget\.js)"')
+_WIDGET_JS = re.compile(r'<script type="module" async src="([^"]*widget\.js)"')
 
 
 def check_pages(site: Path) -> None:

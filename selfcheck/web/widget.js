@@ -68,17 +68,17 @@ function start() {
       $(".selfcheck-status-text").textContent = root.dataset.slowText;
     }, Number(root.dataset.slow)),
   );
-  const here = new URL(".", import.meta.url);
+  // boot.js (in the page's <head>) has usually started the worker already.
+  const boot = globalThis.selfcheckBoot;
   try {
-    worker = new Worker(new URL(`worker.js?v=${root.dataset.version}`, here), { type: "module" });
+    worker =
+      boot?.worker ??
+      new Worker(new URL(root.dataset.worker, new URL(".", import.meta.url)), { type: "module" });
   } catch (error) {
     return fail("worker", error);
   }
-  worker.onerror = (event) => {
-    event.preventDefault();
-    fail(event.message ? "worker" : "network", event.message); // no message: the script did not load
-  };
-  worker.onmessage = ({ data }) => {
+  const onError = (message) => fail(message ? "worker" : "network", message); // no message: the script did not load
+  const onMessage = (data) => {
     if (data.type === "ready") {
       timers.forEach(clearTimeout);
       root.dataset.state = "ready";
@@ -94,12 +94,15 @@ function start() {
       else call?.resolve(JSON.parse(data.json));
     }
   };
-  worker.postMessage({
-    type: "init",
-    pyodide: new URL(root.dataset.pyodide, here).href,
-    wheel: new URL(root.dataset.wheel, here).href,
-    rules: new URL(root.dataset.rules, here).href,
-  });
+  worker.onerror = (event) => {
+    event.preventDefault();
+    onError(event.message);
+  };
+  worker.onmessage = ({ data }) => onMessage(data);
+  for (const said of boot?.early.splice(0) ?? []) {
+    if ("error" in said) onError(said.error);
+    else onMessage(said.data);
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 // engine wheel and the rules bundle. It decides nothing itself: every message
 // {id, answers, lang} is answered with the JSON text of Engine.evaluate.
 //
-// In:  {type: "init", pyodide, wheel, rules}   (absolute URLs, same origin)
-//      {id, answers, lang}
+// Boots at once from its own URL: worker.js?v=…&pyodide=…&wheel=…&rules=…
+// (paths relative to this file), so no message round trip delays the start.
+// In:  {id, answers, lang}
 // Out: {type: "ready"} | {type: "error", reason, message}
 //      {id, json} | {id, error}
 
@@ -103,23 +104,22 @@ function answer({ id, answers, lang }) {
   }
 }
 
+const params = new URL(self.location.href).searchParams;
+const here = (name) => new URL(params.get(name) ?? "", self.location.href).href;
+boot({ pyodide: here("pyodide"), wheel: here("wheel"), rules: here("rules") }).then(
+  () => {
+    postMessage({ type: "ready" });
+    queue.splice(0).forEach(answer);
+  },
+  (error) => {
+    bootFailed = true;
+    const message = String(error?.message ?? error);
+    const reason = error?.reason ?? (/fetch|import/i.test(message) ? "network" : "worker");
+    postMessage({ type: "error", reason, message });
+  },
+);
+
 self.onmessage = ({ data }) => {
-  if (data?.type === "init") {
-    boot(data).then(
-      () => {
-        postMessage({ type: "ready" });
-        queue.splice(0).forEach(answer);
-      },
-      (error) => {
-        bootFailed = true;
-        const message = String(error?.message ?? error);
-        const reason = error?.reason ?? (/fetch|import/i.test(message) ? "network" : "worker");
-        postMessage({ type: "error", reason, message });
-      },
-    );
-  } else if (evaluate) {
-    answer(data);
-  } else {
-    queue.push(data);
-  }
+  if (evaluate) answer(data);
+  else queue.push(data);
 };

@@ -1,0 +1,247 @@
+"""Benchmarks of the self-check: figures, not tests (``make bench``).
+
+In one run, on one machine, against the built site served on 127.0.0.1:
+
+- the baseline: the bare boot of the same self-hosted Pyodide files in a
+  module worker on a blank page (benchmarks/pages/boot.html);
+- the widget's time to its first verdict (the self-check page opened with
+  answers in its fragment), measured the same way;
+- both cold (a new browser profile each run) and warm (same profile, reload),
+  medians of --runs runs; times are from navigation start;
+- ``window.selfcheck.evaluate`` latency in the page (p50 / p95 over --evals calls);
+- bytes transferred by the self-check page and by an information page.
+
+It prints the figures and the ratios to the baseline, and writes them to
+benchmarks/results/latest.json. Targets: first verdict ≤ 1.10 × bare boot,
+cold and warm; evaluate p95 ≤ 5 ms; information pages transfer no Pyodide byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from selfcheck.sitebuild.serve import serving
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+FRAGMENT = "#statut=technicien&jours_travailles=12&droits_non_renouveles=oui&ressources=14000"
+# When a load is done: the element to wait for, and the performance mark the
+# page sets at that moment (ms since navigation start). The pages have a strict
+# CSP, so the benchmark waits on selectors and reads marks, never evaluates
+# strings in the page.
+DONE = {
+    "baseline": ('#status[data-state="ready"]', "boot:ready"),
+    "widget": ('#selfcheck-result[data-verdict]:not([data-verdict=""])', "selfcheck:first-verdict"),
+}
+MARK_TIME = "name => performance.getEntriesByName(name)[0]?.startTime ?? null"
+
+
+def site_with_bench_pages(site: Path) -> Path:
+    """The built site plus the baseline page under /__bench__/ (a temp copy of links)."""
+    root = Path(tempfile.mkdtemp(prefix="bench-site-"))
+    for entry in site.iterdir():
+        (root / entry.name).symlink_to(entry)
+    (root / "__bench__").symlink_to(HERE / "pages")
+    return root
+
+
+def timed_load(page, url: str, kind: str, timeout_ms: int = 120_000) -> float:
+    selector, mark = DONE[kind]
+    page.goto("about:blank")  # a new document even when only the fragment differs
+    page.goto(url, wait_until="commit")
+    page.wait_for_selector(selector, state="attached", timeout=timeout_ms)
+    started = page.evaluate(MARK_TIME, mark)
+    if started is None:
+        raise RuntimeError(f"{url}: the page set no performance mark {mark!r}")
+    return float(started)
+
+
+def cold_runs(playwright, url: str, kind: str, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
+            context = playwright.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, headless=True, args=ARGS
+            )
+            try:
+                times.append(timed_load(context.new_page(), url, kind))
+            finally:
+                context.close()
+    return times
+
+
+def warm_runs(playwright, url: str, kind: str, runs: int) -> list[float]:
+    with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=ARGS
+        )
+        try:
+            page = context.new_page()
+            timed_load(page, url, kind)  # fills the HTTP and code caches
+            return [timed_load(page, url, kind) for _ in range(runs)]
+        finally:
+            context.close()
+
+
+def evaluate_latency(playwright, url: str, calls: int) -> list[float]:
+    """Round trips of window.selfcheck.evaluate (main thread → worker → main)."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    try:
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector('#selfcheck[data-state="ready"]', timeout=120_000)
+        return page.evaluate(
+            """async (calls) => {
+                await window.selfcheck.ready;
+                const statuts = [undefined, "artiste", "technicien", "autre"];
+                const times = [];
+                for (let i = 0; i < calls; i++) {
+                    const answers = {jours_travailles: i % 30, ressources: 14000 + (i % 3) * 1000};
+                    if (statuts[i % 4]) answers.statut = statuts[i % 4];
+                    if (i % 3) answers.droits_non_renouveles = i % 2 === 0;
+                    const t0 = performance.now();
+                    await window.selfcheck.evaluate(answers);
+                    times.push(performance.now() - t0);
+                }
+                return times;
+            }""",
+            calls,
+        )
+    finally:
+        browser.close()
+
+
+def transferred(playwright, url: str, kind: str | None) -> tuple[int, int, int]:
+    """(bytes, requests, Pyodide bytes) of one cold load of a page."""
+    with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=ARGS
+        )
+        try:
+            page = context.new_page()
+            responses = []
+            page.on("requestfinished", lambda request: responses.append(request))
+            if kind:
+                timed_load(page, url, kind)
+            else:
+                page.goto(url, wait_until="networkidle")
+            page.wait_for_timeout(500)
+            total = pyodide = 0
+            for request in responses:
+                sizes = request.sizes()
+                size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                total += size
+                if "pyodide" in request.url:
+                    pyodide += size
+            return total, len(responses), pyodide
+        finally:
+            context.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", default=str(REPO / "site"))
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--evals", type=int, default=300)
+    args = parser.parse_args(argv)
+    site = Path(args.site)
+    if not (site / "autodiagnostic" / "index.html").exists():
+        print(f"no built site with a self-check page in {site}: run `make build`", file=sys.stderr)
+        return 2
+
+    root = site_with_bench_pages(site)
+    figures: dict = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
+        "date": time.strftime("%Y-%m-%d"),
+        "runs": args.runs,
+    }
+    with serving(root) as base, sync_playwright() as playwright:
+        probe = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        figures["chromium"] = probe.version
+        probe.close()
+        pyodide = next(site.glob("assets/**/pyodide.asm.wasm")).parent.relative_to(site)
+        figures["pyodide_dir"] = str(pyodide)
+        baseline_url = f"{base}__bench__/boot.html?pyodide=/{pyodide}/"
+        widget_url = f"{base}autodiagnostic/{FRAGMENT}"
+        for mode, measure in (("cold", cold_runs), ("warm", warm_runs)):
+            for kind, url in (("baseline", baseline_url), ("widget", widget_url)):
+                times = measure(playwright, url, kind, args.runs)
+                figures[f"{kind}_{mode}_ms"] = times
+                print(f"{kind:8} {mode}: " + ", ".join(f"{t:.0f}" for t in times) + " ms")
+        latencies = evaluate_latency(playwright, f"{base}autodiagnostic/", args.evals)
+        figures["evaluate_ms"] = {
+            "calls": len(latencies),
+            "p50": percentile(latencies, 0.50),
+            "p95": percentile(latencies, 0.95),
+            "max": max(latencies),
+        }
+        for name, url, kind in (
+            ("selfcheck_page", widget_url, "widget"),
+            ("info_page", f"{base}fonds/", None),
+        ):
+            total, count, pyodide = transferred(playwright, url, kind)
+            figures[name] = {"bytes": total, "requests": count, "pyodide_bytes": pyodide}
+
+    print()
+    print(f"Machine: {figures['machine']}; Chromium {figures['chromium']}; {args.runs} runs")
+    print(f"{'':28}{'cold':>10}{'warm':>10}")
+    ratios = {}
+    for kind in ("baseline", "widget"):
+        cold = statistics.median(figures[f"{kind}_cold_ms"])
+        warm = statistics.median(figures[f"{kind}_warm_ms"])
+        figures[f"{kind}_median_ms"] = {"cold": cold, "warm": warm}
+        label = "bare Pyodide boot" if kind == "baseline" else "widget first verdict"
+        print(f"{label + ' (median ms)':28}{cold:>10.0f}{warm:>10.0f}")
+    for mode in ("cold", "warm"):
+        ratios[mode] = figures["widget_median_ms"][mode] / figures["baseline_median_ms"][mode]
+    figures["ratios"] = ratios
+    print(
+        f"{'ratio widget / baseline':28}{ratios['cold']:>10.2f}{ratios['warm']:>10.2f}"
+        "   (target ≤ 1.10)"
+    )
+    ev = figures["evaluate_ms"]
+    print(
+        f"evaluate: p50 {ev['p50']:.2f} ms, p95 {ev['p95']:.2f} ms, max {ev['max']:.2f} ms "
+        f"over {ev['calls']} calls   (target p95 ≤ 5 ms)"
+    )
+    for name, label in (("selfcheck_page", "self-check page"), ("info_page", "information page")):
+        f = figures[name]
+        print(
+            f"{label}: {f['bytes'] / 1e6:.2f} MB in {f['requests']} requests, "
+            f"of which Pyodide {f['pyodide_bytes'] / 1e6:.2f} MB"
+        )
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
