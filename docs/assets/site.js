@@ -11,7 +11,10 @@
 //   back on the control that opened it; leaving the menu with Tab closes it;
 // - the table-of-contents labels of the drawer take the focus (Material
 //   itself clicks a focused label on Enter; Space is added here);
-// - "Back to top" from the keyboard brings the focus back to the top.
+// - "Back to top" from the keyboard brings the focus back to the top;
+// - the first use of each glossary term on a page (<abbr>, appended from
+//   docs/includes/abbreviations.*.md) takes the focus, so that its
+//   explanation, shown by Material on hover, shows on focus too (WCAG 1.4.13).
 (() => {
   "use strict";
 
@@ -101,4 +104,12 @@
       focusIfShown(menuButton);
     }
   });
+
+  const terms = new Set();
+  for (const abbr of document.querySelectorAll(".md-content .md-typeset abbr[title]")) {
+    const term = abbr.textContent.trim().toLowerCase();
+    if (terms.has(term)) continue;
+    terms.add(term);
+    abbr.tabIndex = 0;
+  }
 })();

@@ -10,6 +10,8 @@
   ``{{ source.ID }}``         a link to the source's entry on the Sources page
   ``{{ criteria }}``          the generated criteria (criteres.md)
   ``{{ sources_list }}``      the rule file's sources, generated (sources.md)
+  ``{{ selfcheck_widget }}``  the self-check form (autodiagnostic.md); the page
+                              then also loads boot.js in its <head>
 
   and appends the glossary abbreviations of the page's language, so that terms
   are explained on hover and focus on every page.
@@ -19,6 +21,7 @@ An unknown placeholder is a build error naming the page and the placeholder.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -34,9 +37,7 @@ _state: dict = {}
 
 
 def rules_path() -> Path:
-    """The rules file the site is built from (overridable for tests)."""
-    import os
-
+    """The rules file the site is built from (SELFCHECK_RULES overrides it)."""
     return Path(os.environ.get("SELFCHECK_RULES", rules_module.DEFAULT_RULES))
 
 

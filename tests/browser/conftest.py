@@ -15,19 +15,16 @@ HTTP server has a thread of its own.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import os
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
+
+from selfcheck.sitebuild.serve import serving
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
@@ -113,46 +110,10 @@ def built_site() -> Path:
 # The local server
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Fallback handler: static files, WebAssembly and module types, no log lines."""
-
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".whl": "application/zip",
-        ".zip": "application/zip",
-    }
-
-    def log_message(self, format, *args):
-        pass
-
-
-@contextlib.contextmanager
-def fallback_serving(directory: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 @pytest.fixture(scope="session")
 def site_server(built_site: Path) -> Iterator[str]:
     """The built site on 127.0.0.1 (free port), with the project's own server
-    (selfcheck/sitebuild/serve.py, the one ``make serve`` runs) when it is there."""
-    try:
-        from selfcheck.sitebuild.serve import serving
-    except ImportError:
-        serving = fallback_serving
+    (selfcheck/sitebuild/serve.py, the one ``make serve`` runs)."""
     with serving(built_site) as base_url:
         assert urlsplit(base_url).hostname == LOCAL_HOST, base_url
         yield base_url

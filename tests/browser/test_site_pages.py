@@ -380,3 +380,21 @@ def test_phone_language_switcher_reaches_the_same_page_with_the_keyboard(
     assert page.url == expected
     assert page.evaluate("() => document.documentElement.lang") == hreflang
     assert not recorded.external_requests(), recorded.external_requests()
+
+
+@pytest.mark.parametrize("url", ["fonds/", "en/fonds/"], ids=["fr", "en"])
+def test_glossary_terms_explain_themselves_on_focus(url, built_site, site_server, new_page):
+    """The first use of each term takes the focus and its explanation shows."""
+    recorded = _open_phone_page(new_page, site_server + url)
+    page = recorded.page
+    terms = page.locator(".md-content .md-typeset abbr[title]")
+    assert terms.count() > 0, "no glossary term on the page"
+    focusable = page.locator('.md-content .md-typeset abbr[title][tabindex="0"]')
+    texts = [t.strip().lower() for t in focusable.all_inner_texts()]
+    assert texts and len(texts) == len(set(texts)), texts
+    first = focusable.first
+    title = first.get_attribute("title")
+    first.focus()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert title[:30] in tooltip.inner_text()
