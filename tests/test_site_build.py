@@ -466,3 +466,26 @@ def test_no_threshold_is_typed_by_hand_in_the_docs():
     assert not problems, "hand-typed values (they must come from the rules file):\n  " + (
         "\n  ".join(problems)
     )
+
+
+# Links that are not sources of a fact: where to apply, where to complain.
+NOT_SOURCES = {"https://www.defenseurdesdroits.fr/"}
+MARKDOWN_LINK = re.compile(r"\]\((https?://[^)\s]+)\)")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_external_link_is_listed_on_the_sources_page(lang):
+    """Truth: a fact's source cited anywhere is also on the Sources page (the
+    rule file's sources are generated there, the others written by hand)."""
+    ruleset = rules_module.load(rules_module.DEFAULT_RULES)
+    listed = set(MARKDOWN_LINK.findall((DOCS / lang / "sources.md").read_text(encoding="utf-8")))
+    listed |= {s["url"] for s in ruleset["sources"]}
+    allowed = listed | NOT_SOURCES | {ruleset["application"]["url"]}
+    unlisted = [
+        f"{page.name}: {url}"
+        for page in sorted((DOCS / lang).glob("*.md"))
+        if page.name != "sources.md"
+        for url in MARKDOWN_LINK.findall(page.read_text(encoding="utf-8"))
+        if url not in allowed
+    ]
+    assert not unlisted, f"cited in docs/{lang} but not on sources.md:\n  " + "\n  ".join(unlisted)

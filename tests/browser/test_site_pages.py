@@ -398,3 +398,22 @@ def test_glossary_terms_explain_themselves_on_focus(url, built_site, site_server
     tooltip = page.locator(".md-tooltip2--active")
     tooltip.wait_for(state="visible", timeout=5_000)
     assert title[:30] in tooltip.inner_text()
+
+
+@pytest.mark.parametrize(
+    ("url", "query", "expected"),
+    [("", "cachets", "/faq/"), ("en/", "amount", "/en/")],
+    ids=["fr", "en"],
+)
+def test_search_works_offline(url, query, expected, built_site, site_server, new_page):
+    """Material's search (lunr, with the fr and en stemmers) answers from the
+    site's own files: results come, and nothing is requested elsewhere."""
+    recorded = new_page(viewport=DESKTOP)
+    page = recorded.page
+    page.goto(site_server + url, wait_until="load")
+    page.locator(".md-search__input").fill(query)
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(state="attached", timeout=15_000)
+    hrefs = [a.get_attribute("href") or "" for a in results.all()]
+    assert any(expected in h for h in hrefs), hrefs
+    assert not recorded.external_requests(), recorded.external_requests()
