@@ -189,3 +189,19 @@ def test_blocked_runtime_shows_the_fallback(new_page, site_server):
     expect(page.locator('#selfcheck-error a[href="../criteres/"]')).to_be_visible()
     outcome = page.evaluate("window.selfcheck.ready.then(() => 'ready', () => 'rejected')")
     assert outcome == "rejected"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_print_shows_the_result_and_the_answers(new_page, site_server, screenshot, lang):
+    recorded = _open(new_page, site_server, lang, FRAGMENT)
+    page = recorded.page
+    expect(page.locator(RESULT)).to_have_attribute("data-verdict", "eligible")
+    page.emulate_media(media="print")
+    for hidden in (".md-header", ".md-sidebar--primary", ".md-footer", '[data-action="share"]'):
+        expect(page.locator(hidden).first).to_be_hidden()
+    expect(page.locator(RESULT)).to_be_visible()
+    expect(page.locator(f'{RESULT} [data-criterion="travail_secteur"]')).to_be_visible()
+    expect(page.locator('[name="statut"][value="technicien"]')).to_be_visible()
+    expect(page.locator('[name="jours_travailles"]')).to_have_value("12")
+    expect(page.locator('[name="jours_travailles"]')).to_be_visible()
+    screenshot(page, f"widget-{lang}-print")
