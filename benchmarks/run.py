@@ -19,6 +19,7 @@ cold and warm; evaluate p95 ≤ 5 ms; information pages transfer no Pyodide byte
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -77,31 +78,44 @@ def timed_load(page, url: str, kind: str, timeout_ms: int = 120_000) -> float:
     return float(started)
 
 
-def cold_runs(playwright, url: str, kind: str, runs: int) -> list[float]:
-    times = []
+def _profile(playwright, directory: str):
+    return playwright.chromium.launch_persistent_context(
+        directory, executable_path=CHROMIUM, headless=True, args=ARGS
+    )
+
+
+def cold_runs(playwright, urls: dict, runs: int) -> dict:
+    """Each run loads every page in a new profile (empty HTTP and code caches).
+    Pages alternate run by run, so that a drift of the machine's speed weighs
+    on the baseline and the widget alike."""
+    times: dict = {kind: [] for kind in urls}
     for _ in range(runs):
-        with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
-            context = playwright.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, headless=True, args=ARGS
-            )
-            try:
-                times.append(timed_load(context.new_page(), url, kind))
-            finally:
-                context.close()
+        for kind, url in urls.items():
+            with tempfile.TemporaryDirectory(prefix="bench-profile-") as directory:
+                context = _profile(playwright, directory)
+                try:
+                    times[kind].append(timed_load(context.new_page(), url, kind))
+                finally:
+                    context.close()
     return times
 
 
-def warm_runs(playwright, url: str, kind: str, runs: int) -> list[float]:
-    with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=ARGS
-        )
-        try:
-            page = context.new_page()
-            timed_load(page, url, kind)  # fills the HTTP and code caches
-            return [timed_load(page, url, kind) for _ in range(runs)]
-        finally:
-            context.close()
+def warm_runs(playwright, urls: dict, runs: int) -> dict:
+    """One profile per page, loaded once to fill its caches, then reloaded;
+    reloads alternate between the pages."""
+    times: dict = {kind: [] for kind in urls}
+    with contextlib.ExitStack() as stack:
+        pages = {}
+        for kind, url in urls.items():
+            directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-profile-"))
+            context = _profile(playwright, directory)
+            stack.callback(context.close)
+            pages[kind] = context.new_page()
+            timed_load(pages[kind], url, kind)  # fills the HTTP and code caches
+        for _ in range(runs):
+            for kind, url in urls.items():
+                times[kind].append(timed_load(pages[kind], url, kind))
+    return times
 
 
 def evaluate_latency(playwright, url: str, calls: int) -> list[float]:
@@ -190,9 +204,9 @@ def main(argv=None) -> int:
         figures["pyodide_dir"] = str(pyodide)
         baseline_url = f"{base}__bench__/boot.html?pyodide=/{pyodide}/"
         widget_url = f"{base}autodiagnostic/{FRAGMENT}"
+        urls = {"baseline": baseline_url, "widget": widget_url}
         for mode, measure in (("cold", cold_runs), ("warm", warm_runs)):
-            for kind, url in (("baseline", baseline_url), ("widget", widget_url)):
-                times = measure(playwright, url, kind, args.runs)
+            for kind, times in measure(playwright, urls, args.runs).items():
                 figures[f"{kind}_{mode}_ms"] = times
                 print(f"{kind:8} {mode}: " + ", ".join(f"{t:.0f}" for t in times) + " ms")
         latencies = evaluate_latency(playwright, f"{base}autodiagnostic/", args.evals)
