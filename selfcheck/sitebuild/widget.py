@@ -10,7 +10,8 @@ moves answers to the engine and its result to the page: it decides nothing.
 ``write_assets(ruleset, site_dir)`` (called from the MkDocs ``on_post_build``
 hook) writes, once, into ``<site>/assets/selfcheck/``::
 
-    widget.js widget.css worker.js md-*.js    from selfcheck/web/
+    boot.js widget.js worker.js widget.css    from selfcheck/web/ (and md-*.js, which
+                                              replace Material's inline scripts)
     rules-<version>-<sha8>.json               the rules, compiled from the YAML
     engine-<sha8>/selfcheck-…-py3-none-any.whl the engine package (a real wheel)
     pyodide-<version>/                        Pyodide's four boot files + a lock
