@@ -138,7 +138,7 @@ WORDS = {
             "undetermined": "Montant si toutes les conditions sont remplies : {amount}",
         },
         "amount_or": " ou ",
-        "amount_depends": "{amounts} selon vos ressources",
+        "amount_depends": "{amounts} selon vos réponses",  # unless the rules say (amount.pending)
         "criteria_title": "Les conditions, une par une",
         "status": {
             "met": "condition remplie :",
@@ -244,7 +244,7 @@ WORDS = {
             "undetermined": "Amount if every condition is met: {amount}",
         },
         "amount_or": " or ",
-        "amount_depends": "{amounts} depending on your resources",
+        "amount_depends": "{amounts} depending on your answers",
         "criteria_title": "The conditions, one by one",
         "status": {
             "met": "condition met:",
@@ -549,7 +549,10 @@ def _other_aids_html(words: dict) -> str:
 
 def render(ruleset: dict, lang: str) -> str:
     """The widget's HTML for one language (one line: safe inside Markdown)."""
-    words = typeset(WORDS[lang], lang)
+    words = WORDS[lang]
+    if "pending" in ruleset["amount"]:  # "500 € ou 900 € selon vos ressources"
+        words = {**words, "amount_depends": "{amounts} " + ruleset["amount"]["pending"][lang]}
+    words = typeset(words, lang)
     files = manifest(ruleset)
     prefix = assets_prefix(lang) + ASSETS + "/"
     questions = "".join(_question_html(ruleset, q, words, lang) for q in ruleset["questions"])

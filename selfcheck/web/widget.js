@@ -289,30 +289,24 @@ function announce(text) {
   announcer.textContent = text;
 }
 
+// No verdict to show (no answer yet, or an answer to correct): say why.
+function showNoResult(message) {
+  result.dataset.verdict = "";
+  result.dataset.amount = "";
+  $(".selfcheck-criteria").replaceChildren();
+  outcome.hidden = true;
+  waiting.textContent = message;
+  waiting.hidden = false;
+}
+
 function render(res, answers, touched, speak) {
   // The answers this result reflects, as in a share link (tests wait on it).
   result.dataset.answers = fragmentOf(answers);
   showFieldErrors(res.errors);
-  if (res.errors.length) {
-    result.dataset.verdict = "";
-    result.dataset.amount = "";
-    $(".selfcheck-criteria").replaceChildren();
-    outcome.hidden = true;
-    waiting.textContent = waiting.dataset.fix;
-    waiting.hidden = false;
-    return;
-  }
+  if (res.errors.length) return showNoResult(waiting.dataset.fix);
   shown = { touched, missing: res.missing };
   showQuestions();
-  if (touched.size === 0) {
-    result.dataset.verdict = "";
-    result.dataset.amount = "";
-    $(".selfcheck-criteria").replaceChildren();
-    outcome.hidden = true;
-    waiting.textContent = waiting.dataset.empty;
-    waiting.hidden = false;
-    return;
-  }
+  if (touched.size === 0) return showNoResult(waiting.dataset.empty);
   result.dataset.verdict = res.verdict;
   result.dataset.amount = res.amount === null ? "" : String(res.amount);
   const verdict = $(".selfcheck-verdict");
