@@ -4,6 +4,9 @@ In one run, on one machine, against the built site served on 127.0.0.1:
 
 - the baseline: the bare boot of the same self-hosted Pyodide files in a
   module worker on a blank page (benchmarks/pages/boot.html);
+- the self-check's own worker (Pyodide, engine wheel, rules) alone in a blank
+  page up to its first result (benchmarks/pages/engine.html): the engine's
+  cost, without the page around the widget;
 - the widget's time to its first verdict (the self-check page opened with
   answers in its fragment), measured the same way;
 - both cold (a new browser profile each run) and warm (same profile, reload),
@@ -20,9 +23,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import html
 import json
 import os
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -53,6 +58,7 @@ FRAGMENT = "#statut=technicien&jours_travailles=12&droits_non_renouveles=oui&res
 # strings in the page.
 DONE = {
     "baseline": ('#status[data-state="ready"]', "boot:ready"),
+    "engine": ('#status[data-state="ready"]', "boot:ready"),
     "widget": ('#selfcheck-result[data-verdict]:not([data-verdict=""])', "selfcheck:first-verdict"),
 }
 MARK_TIME = "name => performance.getEntriesByName(name)[0]?.startTime ?? null"
@@ -173,6 +179,35 @@ def transferred(playwright, url: str, kind: str | None) -> tuple[int, int, int]:
             context.close()
 
 
+LONG_TASKS = """
+window.__longTasks = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+}).observe({ type: "longtask", buffered: true });
+"""
+
+
+def longest_tasks(playwright, url: str, kind: str | None, runs: int) -> list[float]:
+    """The longest main-thread task (ms; 0 when none passed 50 ms) of each of
+    `runs` cold loads, up to the first verdict and 1 s more."""
+    longest = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="bench-profile-") as directory:
+            context = _profile(playwright, directory)
+            try:
+                page = context.new_page()
+                page.add_init_script(LONG_TASKS)  # injected by the browser: not subject to the CSP
+                if kind:
+                    timed_load(page, url, kind)
+                else:
+                    page.goto(url, wait_until="load")
+                page.wait_for_timeout(1000)
+                longest.append(max(page.evaluate("() => window.__longTasks"), default=0.0))
+            finally:
+                context.close()
+    return longest
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
@@ -204,7 +239,10 @@ def main(argv=None) -> int:
         figures["pyodide_dir"] = str(pyodide)
         baseline_url = f"{base}__bench__/boot.html?pyodide=/{pyodide}/"
         widget_url = f"{base}autodiagnostic/{FRAGMENT}"
-        urls = {"baseline": baseline_url, "widget": widget_url}
+        page = (site / "autodiagnostic" / "index.html").read_text(encoding="utf-8")
+        query = html.unescape(re.search(r'src="[^"]*boot\.js(\?[^"]*)"', page).group(1))
+        engine_url = f"{base}__bench__/engine.html{query}"
+        urls = {"baseline": baseline_url, "engine": engine_url, "widget": widget_url}
         for mode, measure in (("cold", cold_runs), ("warm", warm_runs)):
             for kind, times in measure(playwright, urls, args.runs).items():
                 figures[f"{kind}_{mode}_ms"] = times
@@ -221,25 +259,38 @@ def main(argv=None) -> int:
             ("info_page", f"{base}fonds/", None),
         ):
             total, count, pyodide = transferred(playwright, url, kind)
-            figures[name] = {"bytes": total, "requests": count, "pyodide_bytes": pyodide}
+            longest = longest_tasks(playwright, url, kind, args.runs)
+            figures[name] = {
+                "bytes": total,
+                "requests": count,
+                "pyodide_bytes": pyodide,
+                "longest_task_ms": longest,
+            }
 
     print()
     print(f"Machine: {figures['machine']}; Chromium {figures['chromium']}; {args.runs} runs")
     print(f"{'':28}{'cold':>10}{'warm':>10}")
     ratios = {}
-    for kind in ("baseline", "widget"):
+    labels = {
+        "baseline": "bare Pyodide boot",
+        "engine": "engine alone, 1st result",
+        "widget": "widget first verdict",
+    }
+    for kind, label in labels.items():
         cold = statistics.median(figures[f"{kind}_cold_ms"])
         warm = statistics.median(figures[f"{kind}_warm_ms"])
         figures[f"{kind}_median_ms"] = {"cold": cold, "warm": warm}
-        label = "bare Pyodide boot" if kind == "baseline" else "widget first verdict"
-        print(f"{label + ' (median ms)':28}{cold:>10.0f}{warm:>10.0f}")
-    for mode in ("cold", "warm"):
-        ratios[mode] = figures["widget_median_ms"][mode] / figures["baseline_median_ms"][mode]
+        print(f"{label + ' (median ms)':34}{cold:>10.0f}{warm:>10.0f}")
+    for kind in ("engine", "widget"):
+        ratios[kind] = {
+            mode: figures[f"{kind}_median_ms"][mode] / figures["baseline_median_ms"][mode]
+            for mode in ("cold", "warm")
+        }
+        print(
+            f"{'ratio ' + kind + ' / baseline':34}{ratios[kind]['cold']:>10.2f}"
+            f"{ratios[kind]['warm']:>10.2f}" + ("   (target ≤ 1.10)" if kind == "widget" else "")
+        )
     figures["ratios"] = ratios
-    print(
-        f"{'ratio widget / baseline':28}{ratios['cold']:>10.2f}{ratios['warm']:>10.2f}"
-        "   (target ≤ 1.10)"
-    )
     ev = figures["evaluate_ms"]
     print(
         f"evaluate: p50 {ev['p50']:.2f} ms, p95 {ev['p95']:.2f} ms, max {ev['max']:.2f} ms "
@@ -249,7 +300,9 @@ def main(argv=None) -> int:
         f = figures[name]
         print(
             f"{label}: {f['bytes'] / 1e6:.2f} MB in {f['requests']} requests, "
-            f"of which Pyodide {f['pyodide_bytes'] / 1e6:.2f} MB"
+            f"of which Pyodide {f['pyodide_bytes'] / 1e6:.2f} MB; longest main-thread task "
+            f"(cold loads) median {statistics.median(f['longest_task_ms']):.0f} ms, "
+            f"max {max(f['longest_task_ms']):.0f} ms"
         )
     out = HERE / "results"
     out.mkdir(exist_ok=True)
