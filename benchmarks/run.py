@@ -36,21 +36,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from selfcheck.sitebuild.chromium import CHROMIUM
+from selfcheck.sitebuild.chromium import CHROMIUM_ARGS as ARGS
 from selfcheck.sitebuild.serve import serving
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 FRAGMENT = "#statut=technicien&jours_travailles=12&droits_non_renouveles=oui&ressources=14000"
 # When a load is done: the element to wait for, and the performance mark the
 # page sets at that moment (ms since navigation start). The pages have a strict

@@ -9,6 +9,7 @@ HTTP server has a thread of its own.
 - ``browser``      Debian Chromium, headless, with non-local host names unresolvable
 - ``new_page``     ``new_page(viewport=(w, h))`` → a ``RecordedPage`` in a fresh context,
                    recording every request, console error and uncaught page error
+- ``record_page``  the same, for pages a module keeps (the caller closes the context)
 - ``screenshot``   ``screenshot(page, name)`` → a full-page PNG in tests/artifacts/screenshots/
 - ``site_page``    parametrised over every page of the built site (see ``discover_pages``)
 """
@@ -24,23 +25,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from selfcheck.sitebuild.chromium import CHROMIUM, CHROMIUM_ARGS
 from selfcheck.sitebuild.serve import serving
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Any host but 127.0.0.1 fails to resolve: a stray request fails loudly (and is
-    # recorded) instead of hanging or leaving the machine.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 LOCAL_HOST = "127.0.0.1"
 # Schemes that never touch the network.
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome-error"}
@@ -186,29 +175,41 @@ def _console_text(message) -> str:
     return f"{message.text} ({where})" if where else message.text
 
 
+def record(browser, viewport: tuple[int, int] = (1280, 800), **options) -> RecordedPage:
+    """A new context and page recording every request (context-wide: pages and
+    their dedicated workers), console error and uncaught page error. The caller
+    closes ``recorded.context``."""
+    width, height = viewport
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, service_workers="block", **options
+    )
+    page = context.new_page()
+    recorded = RecordedPage(page=page, context=context)
+    context.on("request", lambda request: recorded.requests.append(request.url))
+    page.on("websocket", lambda ws: recorded.requests.append(ws.url))
+    page.on(
+        "console",
+        lambda msg: msg.type == "error" and recorded.console_errors.append(_console_text(msg)),
+    )
+    page.on("pageerror", lambda error: recorded.page_errors.append(str(error)))
+    return recorded
+
+
+@pytest.fixture(scope="session")
+def record_page(browser):
+    """``record_page(viewport=(w, h), **context_options)`` → RecordedPage, for pages
+    kept longer than one test (the caller closes ``recorded.context``)."""
+    return lambda viewport=(1280, 800), **options: record(browser, viewport, **options)
+
+
 @pytest.fixture
 def new_page(browser) -> Iterator:
     """``new_page(viewport=(w, h), **context_options)`` → RecordedPage; closed after the test."""
     contexts = []
 
     def make(viewport: tuple[int, int] = (1280, 800), **options) -> RecordedPage:
-        width, height = viewport
-        context = browser.new_context(
-            viewport={"width": width, "height": height},
-            service_workers="block",
-            **options,
-        )
-        contexts.append(context)
-        page = context.new_page()
-        recorded = RecordedPage(page=page, context=context)
-        # Context-wide: pages, popups and their dedicated workers.
-        context.on("request", lambda request: recorded.requests.append(request.url))
-        page.on("websocket", lambda ws: recorded.requests.append(ws.url))
-        page.on(
-            "console",
-            lambda msg: msg.type == "error" and recorded.console_errors.append(_console_text(msg)),
-        )
-        page.on("pageerror", lambda error: recorded.page_errors.append(str(error)))
+        recorded = record(browser, viewport, **options)
+        contexts.append(recorded.context)
         return recorded
 
     yield make

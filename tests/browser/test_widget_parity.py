@@ -31,8 +31,7 @@ import itertools
 import json
 import os
 import time
-from dataclasses import dataclass, field
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlencode, urljoin
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -151,52 +150,11 @@ SETTLE = """async () => {
 # by the tests of this module (a Pyodide boot costs ~3 s)
 
 
-def is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in {"data", "blob", "about", "chrome-error"} or (
-        parts.hostname == "127.0.0.1"
-    )
-
-
-@dataclass
-class Recorded:
-    page: object
-    requests: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-
-    def problems(self, allowed_page_errors=()) -> list[str]:
-        return (
-            [f"request off 127.0.0.1: {u}" for u in self.requests if not is_local(u)]
-            + [f"console error: {t}" for t in self.console_errors]
-            + [f"page error: {t}" for t in self.page_errors if t not in allowed_page_errors]
-        )
-
-    def assert_clean(self, what: str, allowed_page_errors=()) -> None:
-        problems = self.problems(allowed_page_errors)
-        assert not problems, f"{what}:\n  " + "\n  ".join(problems)
-
-
-def _console_text(message) -> str:
-    where = (message.location or {}).get("url", "")
-    return f"{message.text} ({where})" if where else message.text
-
-
-def open_widget(browser, base_url: str, lang: str, viewport=DESKTOP, route=None, wait=True):
+def open_widget(record_page, base_url: str, lang: str, viewport=DESKTOP, route=None, wait=True):
     """A fresh context and page on the widget page of ``lang``, recording everything;
     ``route``: (pattern, handler) installed before the page loads."""
-    context = browser.new_context(
-        viewport={"width": viewport[0], "height": viewport[1]}, service_workers="block"
-    )
-    page = context.new_page()
-    recorded = Recorded(page)
-    context.on("request", lambda r: recorded.requests.append(r.url))
-    page.on("websocket", lambda ws: recorded.requests.append(ws.url))
-    page.on(
-        "console",
-        lambda m: m.type == "error" and recorded.console_errors.append(_console_text(m)),
-    )
-    page.on("pageerror", lambda e: recorded.page_errors.append(str(e)))
+    recorded = record_page(viewport)
+    context, page = recorded.context, recorded.page
     if route:
         page.route(*route)
     page.goto(urljoin(base_url, LANGS[lang]))
@@ -209,13 +167,13 @@ def open_widget(browser, base_url: str, lang: str, viewport=DESKTOP, route=None,
 
 
 @pytest.fixture(scope="module")
-def widget(browser, site_server):
-    """``widget(lang)`` → the Recorded ready page of that language, opened once."""
+def widget(record_page, site_server):
+    """``widget(lang)`` → the recorded ready page of that language, opened once."""
     opened: dict[str, tuple] = {}
 
-    def get(lang: str) -> Recorded:
+    def get(lang: str):
         if lang not in opened:
-            opened[lang] = open_widget(browser, site_server, lang)
+            opened[lang] = open_widget(record_page, site_server, lang)
         recorded = opened[lang][0]
         page = recorded.page
         page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
@@ -575,8 +533,8 @@ def _press(page, key: str) -> dict | None:
     return page.evaluate(FOCUSED)
 
 
-def test_keyboard_only_from_first_question_to_result(browser, site_server, question_types):
-    recorded, context = open_widget(browser, site_server, "fr")
+def test_keyboard_only_from_first_question_to_result(record_page, site_server, question_types):
+    recorded, context = open_widget(record_page, site_server, "fr")
     page = recorded.page
     order = list(question_types)
     try:
@@ -718,11 +676,11 @@ def test_answered_states_accessible_with_screenshots(
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_loading_state_accessible_with_screenshots(browser, site_server, screenshot, lang):
+def test_loading_state_accessible_with_screenshots(record_page, site_server, screenshot, lang):
     """The engine's download never answers: the widget stays in its loading state."""
     stalled = []
     recorded, context = open_widget(
-        browser,
+        record_page,
         site_server,
         lang,
         route=("**/*.wasm", lambda route: stalled.append(route)),
@@ -747,10 +705,12 @@ def test_loading_state_accessible_with_screenshots(browser, site_server, screens
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_blocked_wasm_fallback_accessible_with_screenshots(browser, site_server, screenshot, lang):
+def test_blocked_wasm_fallback_accessible_with_screenshots(
+    record_page, site_server, screenshot, lang
+):
     start = time.monotonic()
     recorded, context = open_widget(
-        browser, site_server, lang, route=("**/*.wasm", lambda r: r.abort()), wait=False
+        record_page, site_server, lang, route=("**/*.wasm", lambda r: r.abort()), wait=False
     )
     page = recorded.page
     try:
