@@ -415,7 +415,8 @@ def engine_query(ruleset: dict) -> str:
 
 def head_meta(ruleset: dict, lang: str) -> dict:
     """What the self-check page adds to its <head> (theme main.html): boot.js,
-    which starts the engine's worker before the body is even parsed."""
+    which starts the engine's worker before the body is even parsed (and
+    holds back Material's search index while the engine boots)."""
     prefix = assets_prefix(lang) + ASSETS + "/"
     return {"boot": f"{prefix}boot.js{engine_query(ruleset)}"}
 
@@ -610,7 +611,6 @@ def render(ruleset: dict, lang: str) -> str:
         f'<link rel="stylesheet" href="{prefix}widget.css?v={files["web"]}">',
         f'<noscript><p class="selfcheck-noscript">{words["noscript"]}</p></noscript>',
         f'<p class="selfcheck-status" id="selfcheck-status" role="status">'
-        f'<span class="selfcheck-spinner" aria-hidden="true"></span>'
         f'<span class="selfcheck-status-text">{_e(words["loading"])}</span></p>',
         '<div class="selfcheck-error" id="selfcheck-error" role="alert" hidden>',
         f'<p class="selfcheck-error-title"><strong>{_e(words["error_title"])}</strong></p>',

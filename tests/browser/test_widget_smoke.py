@@ -191,6 +191,48 @@ def test_blocked_runtime_shows_the_fallback(new_page, site_server):
     assert outcome == "rejected"
 
 
+SEARCH_INDEX = "search/search_index.json"
+RESOURCE_START = """name => performance.getEntriesByType("resource")
+    .filter(entry => entry.name.endsWith(name)).map(entry => entry.startTime)"""
+
+
+def test_search_index_waits_for_the_engine(new_page, site_server):
+    """Material's search index (a download, then about 0.2 s of work in its
+    own worker) is held back while the engine boots, then built."""
+    recorded = _open(new_page, site_server, "fr")
+    page = recorded.page
+    for _ in range(100):
+        started = page.evaluate(RESOURCE_START, SEARCH_INDEX)
+        if started:
+            break
+        page.wait_for_timeout(100)
+    assert len(started) == 1, f"{SEARCH_INDEX} requested {len(started)} times"
+    ready = page.evaluate(
+        "() => performance.getEntriesByName('selfcheck:engine-ready')[0].startTime"
+    )
+    assert started[0] >= ready, f"index requested at {started[0]:.0f} ms, engine ready at {ready:.0f} ms"
+    _assert_private(recorded)
+
+
+def test_search_works_while_the_engine_boots(new_page, site_server):
+    """Opening the search releases its index at once: a reader who searches
+    before the engine is ready gets results."""
+    recorded = new_page(viewport=(1280, 800))
+    page = recorded.page
+    held = []
+    page.route("**/*.wasm", lambda route: held.append(route))  # the engine never gets its runtime
+    page.goto(urljoin(site_server, LANGS["fr"]), wait_until="load")
+    page.wait_for_timeout(1000)
+    assert not [url for url in recorded.requests if url.endswith(SEARCH_INDEX)]
+    page.locator(".md-search__input").fill("cachets")
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(state="attached", timeout=15_000)
+    assert any("/faq/" in (a.get_attribute("href") or "") for a in results.all())
+    assert page.get_attribute(ROOT, "data-state") == "loading"
+    for route in held:
+        route.abort()
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_print_shows_the_result_and_the_answers(new_page, site_server, screenshot, lang):
     recorded = _open(new_page, site_server, lang, FRAGMENT)
