@@ -70,7 +70,7 @@ class BuildError(PluginError):
 
 WORDS = {
     "fr": {
-        "loading": "Chargement du moteur d'évaluation…",
+        "loading": "Chargement du moteur d'évaluation… Vous pouvez déjà répondre aux questions.",
         "slow": "Le chargement prend plus de temps que prévu, merci de patienter…",
         "noscript": (
             "Ce questionnaire a besoin de JavaScript. Vous pouvez vérifier les conditions "
@@ -178,7 +178,7 @@ WORDS = {
         ],
     },
     "en": {
-        "loading": "Loading the evaluation engine…",
+        "loading": "Loading the evaluation engine… You can already answer the questions.",
         "slow": "Loading is taking longer than expected, please wait…",
         "noscript": (
             "This questionnaire needs JavaScript. You can check the conditions yourself "
