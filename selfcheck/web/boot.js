@@ -27,8 +27,15 @@
     holding = false;
     held.splice(0).forEach((send) => send());
   };
+  const isSearchIndex = (url) => {
+    try {
+      return /\/search\/search_index\.json$/.test(new URL(url, location.href).pathname);
+    } catch {
+      return false; // not a URL: XMLHttpRequest itself will say so
+    }
+  };
   XMLHttpRequest.prototype.open = function (method, url, ...rest) {
-    if (/\/search\/search_index\.json$/.test(new URL(url, location.href).pathname)) searchIndex.add(this);
+    if (isSearchIndex(url)) searchIndex.add(this);
     return openRequest.call(this, method, url, ...rest);
   };
   XMLHttpRequest.prototype.send = function (...body) {

@@ -411,7 +411,9 @@ def test_search_works_offline(url, query, expected, built_site, site_server, new
     recorded = new_page(viewport=DESKTOP)
     page = recorded.page
     page.goto(site_server + url, wait_until="load")
-    page.locator(".md-search__input").fill(query)
+    # Typed, as a reader does: Material reads the query on keyup (a bare
+    # fill() is seen only if it lands before the search index is ready).
+    page.locator(".md-search__input").press_sequentially(query)
     results = page.locator(".md-search-result__item a")
     results.first.wait_for(state="attached", timeout=15_000)
     hrefs = [a.get_attribute("href") or "" for a in results.all()]

@@ -224,7 +224,7 @@ def test_search_works_while_the_engine_boots(new_page, site_server):
     page.goto(urljoin(site_server, LANGS["fr"]), wait_until="load")
     page.wait_for_timeout(1000)
     assert not [url for url in recorded.requests if url.endswith(SEARCH_INDEX)]
-    page.locator(".md-search__input").fill("cachets")
+    page.locator(".md-search__input").press_sequentially("cachets")
     results = page.locator(".md-search-result__item a")
     results.first.wait_for(state="attached", timeout=15_000)
     assert any("/faq/" in (a.get_attribute("href") or "") for a in results.all())
