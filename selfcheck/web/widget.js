@@ -169,9 +169,17 @@ function answersInFragment() {
   return questions.some((q) => params.has(q.dataset.question)) ? params : null;
 }
 
+// A number from the fragment, written the page's way ("12,5" in French). Plain
+// decimals need no Intl (see warmUpIntl); other forms ("1e-7") go through it.
+function localNumber(value) {
+  if (/^-?\d+(\.\d+)?$/.test(value)) return lang === "fr" ? value.replace(".", ",") : value;
+  const number = Number(value);
+  if (value.trim() === "" || !Number.isFinite(number)) return value;
+  return new Intl.NumberFormat(locale, { useGrouping: false, maximumFractionDigits: 20 }).format(number);
+}
+
 function fill(params) {
   clearForm();
-  const plain = new Intl.NumberFormat(locale, { useGrouping: false, maximumFractionDigits: 20 });
   for (const q of questions) {
     const value = params.get(q.dataset.question);
     if (value === null) continue;
@@ -179,14 +187,20 @@ function fill(params) {
       const radio = [...q.querySelectorAll("input[type=radio]")].find((r) => r.value === value);
       if (radio) radio.checked = true;
     } else {
-      const number = Number(value);
-      textInput(q).value = value.trim() !== "" && Number.isFinite(number) ? plain.format(number) : value;
+      textInput(q).value = localNumber(value);
     }
   }
 }
 
 // ---------------------------------------------------------------------------
 // Showing the engine's result
+
+// The browser's first Intl formatter loads its locale data: about 25 ms of
+// main thread. Done once in an idle moment while the engine boots, so that it
+// neither lengthens another task nor delays the first result's amounts and dates.
+function warmUpIntl() {
+  new Intl.NumberFormat(locale).format(0);
+}
 
 const dateFormat = (iso) => {
   const [year, month, day] = String(iso).split("-").map(Number);
@@ -419,3 +433,5 @@ const initial = answersInFragment();
 if (initial) fill(initial);
 window.selfcheck = { ready, evaluate, lang };
 start();
+if (typeof requestIdleCallback === "function") requestIdleCallback(warmUpIntl, { timeout: 1000 });
+else setTimeout(warmUpIntl, 0);

@@ -177,6 +177,20 @@ def test_fragment_refills_the_form_and_clear_empties_it(new_page, site_server, l
     _assert_private(recorded, "jours_travailles", "technicien")
 
 
+@pytest.mark.parametrize(("lang", "shown"), [("fr", "14999,5"), ("en", "14999.5")])
+def test_fragment_numbers_show_in_the_page_language(new_page, site_server, lang, shown):
+    """A decimal in the fragment shows as the reader writes it, and the share
+    link gives it back unchanged."""
+    fragment = "statut=artiste&jours_travailles=12&ressources=14999.5"
+    recorded = _open(new_page, site_server, lang, fragment)
+    page = recorded.page
+    assert page.input_value('[name="ressources"]') == shown
+    expect(page.locator(RESULT)).to_have_attribute("data-answers", fragment)
+    page.click('[data-action="share"]')
+    assert page.input_value("#selfcheck-share-url").endswith(f"#{fragment}")
+    _assert_private(recorded)
+
+
 def test_blocked_runtime_shows_the_fallback(new_page, site_server):
     recorded = new_page(viewport=(360, 740))
     page = recorded.page
