@@ -13,22 +13,12 @@ import math
 import re
 
 import pytest
+from contract import ANSWER_KEYS as ORDER
+from contract import RESULT_KEYS
 
 from selfcheck.engine import VERDICTS, evaluate
 
 LANGS = ("fr", "en")
-ORDER = ("statut", "jours_travailles", "droits_non_renouveles", "droits_ouverts_2019", "ressources")
-RESULT_KEYS = {
-    "rules",
-    "lang",
-    "verdict",
-    "amount",
-    "amount_options",
-    "currency",
-    "criteria",
-    "missing",
-    "errors",
-}
 CRITERION_KEYS = {"id", "title", "status", "reason", "confidence", "sources"}
 
 # How each parameter must read inside a text, written out by hand (not taken

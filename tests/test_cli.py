@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from contract import run_cli as run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,17 +68,6 @@ EXAMPLES = {
     ),
     "vide": ({}, "undetermined", None),
 }
-
-
-def run(*args, stdin=""):
-    return subprocess.run(
-        [sys.executable, "-m", "selfcheck", *args],
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def check(answers_text: str, *options):

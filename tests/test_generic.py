@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
+from contract import run_cli as run
 
 from selfcheck import rules as rules_module
 from selfcheck.engine import Engine, evaluate
@@ -78,17 +77,6 @@ INVALID = [
 @pytest.fixture(scope="module")
 def imaginary():
     return rules_module.load(FIXTURE)
-
-
-def run(*args, stdin=""):
-    return subprocess.run(
-        [sys.executable, "-m", "selfcheck", *args],
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_fixture_is_valid_and_imaginary(imaginary):

@@ -11,23 +11,12 @@ from __future__ import annotations
 import itertools
 import math
 
+from contract import ANSWER_KEYS as ORDER
+from contract import RESULT_KEYS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from selfcheck.engine import VERDICTS, representatives
-
-ORDER = ("statut", "jours_travailles", "droits_non_renouveles", "droits_ouverts_2019", "ressources")
-RESULT_KEYS = {
-    "rules",
-    "lang",
-    "verdict",
-    "amount",
-    "amount_options",
-    "currency",
-    "criteria",
-    "missing",
-    "errors",
-}
 
 # Brute-force completion values, chosen by hand (not by the engine).
 BRUTE = {
