@@ -1,5 +1,5 @@
 # make setup  — virtual environment (.venv) with the project and its tools, npm ci
-# make test   — everything: lint, rules, engine, site build, browser tests
+# make test   — everything: lint (ruff, mypy, Biome), site build, every test
 # make serve  — build the site and serve it on http://127.0.0.1:8000
 # make bench  — benchmarks (prints figures; not a test)
 
@@ -25,6 +25,8 @@ node_modules/.installed: package.json package-lock.json
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy selfcheck sitebuild
+	npx --no-install biome check
 
 build: setup
 	$(VENV)/bin/mkdocs build --strict
@@ -33,9 +35,10 @@ test: lint build
 	$(PY) -m pytest
 
 serve: build
-	$(PY) -m selfcheck.sitebuild.serve --directory site --port 8000
+	$(PY) -m sitebuild.serve --directory site --port 8000
 
 bench: build
+	$(PY) benchmarks/engine_cost.py
 	$(PY) benchmarks/run.py
 
 clean:

@@ -37,15 +37,26 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
 from playwright.sync_api import sync_playwright
-
-from selfcheck.sitebuild.chromium import CHROMIUM
-from selfcheck.sitebuild.chromium import CHROMIUM_ARGS as ARGS
-from selfcheck.sitebuild.serve import serving
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-FRAGMENT = "#statut=technicien&jours_travailles=12&droits_non_renouveles=oui&ressources=14000"
+sys.path.insert(0, str(REPO / "tests"))  # the tests' Chromium launcher
+
+from support.chromium import CHROMIUM  # noqa: E402
+from support.chromium import CHROMIUM_ARGS as ARGS  # noqa: E402
+
+from selfcheck import loader  # noqa: E402
+from selfcheck.form import fragment  # noqa: E402
+from sitebuild.serve import serving  # noqa: E402
+
+RULES = loader.load(loader.default_rules())
+CASES = yaml.safe_load((REPO / "tests" / "cases" / f"{RULES['id']}.yaml").read_text("utf-8"))
+# The widget's first verdict is measured on the corpus's first eligible case
+# with a settled amount, opened as a share link.
+FIRST_ELIGIBLE = next(c["answers"] for c in CASES["cases"] if c["expect"]["amount"] is not None)
+FRAGMENT = "#" + fragment(RULES, FIRST_ELIGIBLE, RULES["languages"][0])
 # When a load is done: the element to wait for, and the performance mark the
 # page sets at that moment (ms since navigation start). The pages have a strict
 # CSP, so the benchmark waits on selectors and reads marks, never evaluates
@@ -125,22 +136,19 @@ def evaluate_latency(playwright, url: str, calls: int) -> list[float]:
         page = browser.new_page()
         page.goto(url)
         page.wait_for_selector('#selfcheck[data-state="ready"]', timeout=120_000)
+        sets = [case["answers"] for case in CASES["cases"]]  # the corpus, over and over
         return page.evaluate(
-            """async (calls) => {
+            """async ([calls, sets]) => {
                 await window.selfcheck.ready;
-                const statuts = [undefined, "artiste", "technicien", "autre"];
                 const times = [];
                 for (let i = 0; i < calls; i++) {
-                    const answers = {jours_travailles: i % 30, ressources: 14000 + (i % 3) * 1000};
-                    if (statuts[i % 4]) answers.statut = statuts[i % 4];
-                    if (i % 3) answers.droits_non_renouveles = i % 2 === 0;
                     const t0 = performance.now();
-                    await window.selfcheck.evaluate(answers);
+                    await window.selfcheck.evaluate(sets[i % sets.length]);
                     times.push(performance.now() - t0);
                 }
                 return times;
             }""",
-            calls,
+            [calls, sets],
         )
     finally:
         browser.close()

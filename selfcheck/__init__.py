@@ -1,8 +1,10 @@
-"""Eligibility self-check for the Netflix-Audiens emergency fund (2020).
+"""Eligibility rules as data: the engine, its loader and its command line.
 
-``selfcheck.engine`` is the pure-Python engine (stdlib only, runs in Pyodide);
-``selfcheck.rules`` loads and validates rules files; ``selfcheck.cli`` is the
-command line. Importing the package imports none of them.
+``selfcheck.engine`` evaluates answers against a rule set (standard library
+only: it also runs in Pyodide, with ``analysis``, ``conditions``, ``form``,
+``formatting``, ``parsing`` and ``words``); ``selfcheck.loader`` reads and
+validates rules files; ``selfcheck.cli`` is the command line. Importing the
+package imports none of them.
 """
 
 __version__ = "1.0.0"

@@ -9,57 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from . import rules as rules_module
-from .engine import Engine, format_quantity, render_text
-
-SYMBOLS = {"met": "✓", "unmet": "✗", "unknown": "?"}
-
-WORDS = {
-    "fr": {
-        "verdict": "Verdict",
-        "eligible": "éligible",
-        "ineligible": "non éligible",
-        "undetermined": "pas encore déterminé",
-        "amount": "Montant",
-        "none": "aucun",
-        "or": " ou ",
-        "depending": "selon vos réponses",
-        "criteria": "Critères",
-        "next": "À répondre ensuite",
-        "nothing": "Rien d'autre à répondre.",
-        "rules": "règles {version}, vérifiées le {checked_on}",
-        "sources": "Sources",
-        "dont_know": "je ne sais pas",
-        "answer_prompt": "Votre réponse",
-        "yes": ("oui", "o", "yes", "y"),
-        "no": ("non", "n", "no"),
-        "bool_hint": "oui / non",
-        "skip_hint": "Entrée vide ou « ? » : je ne sais pas.",
-        "invalid": "Réponse invalide",
-    },
-    "en": {
-        "verdict": "Verdict",
-        "eligible": "eligible",
-        "ineligible": "not eligible",
-        "undetermined": "not determined yet",
-        "amount": "Amount",
-        "none": "none",
-        "or": " or ",
-        "depending": "depending on your answers",
-        "criteria": "Criteria",
-        "next": "Answer next",
-        "nothing": "Nothing else to answer.",
-        "rules": "rules {version}, checked on {checked_on}",
-        "sources": "Sources",
-        "dont_know": "I don't know",
-        "answer_prompt": "Your answer",
-        "yes": ("yes", "y", "oui", "o"),
-        "no": ("no", "n", "non"),
-        "bool_hint": "yes / no",
-        "skip_hint": "Empty or '?': I don't know.",
-        "invalid": "Invalid answer",
-    },
-}
+from . import loader, words
+from .engine import Engine
+from .formatting import colon, render_text
+from .parsing import read_number
 
 
 class UsageError(Exception):
@@ -88,42 +41,39 @@ def read_answers(source: str) -> object:
     return {} if data is None else data
 
 
-def format_amount(result: dict, ruleset: dict, lang: str) -> str:
-    """'900 €', or '500 € ou 900 € selon vos ressources' while still open."""
-    words = WORDS[lang]
-    options = result["amount_options"]
-    if not options:
-        return words["none"]
-    texts = [format_quantity(a, result["currency"], lang) for a in options]
-    if len(texts) == 1:
-        return texts[0]
-    pending = ruleset["amount"].get("pending", {}).get(lang, words["depending"])
-    return f"{words['or'].join(texts)} {pending}"
-
-
-def format_text(result: dict, ruleset: dict, lang: str) -> str:
-    words = WORDS[lang]
+def format_text(result: dict, engine: Engine, lang: str) -> str:
+    """The result as the ``text`` format prints it."""
+    ruleset = engine.rules
     questions = {q["id"]: q for q in ruleset["questions"]}
-    sep = " : " if lang == "fr" else ": "
+    sep = colon(lang) + " "
+
+    def say(key: str, **values) -> str:
+        return words.text(lang, key, **values)
+
     lines = [
-        f"{ruleset['name'][lang]} — " + words["rules"].format(**result["rules"]),
+        f"{render_text(ruleset, ruleset['name'], lang)} — "
+        + say(
+            "result.rules_header",
+            version=ruleset["version"],
+            checked_on=result["rules"]["checked_on"],
+        ),
         "",
-        f"{words['verdict']}{sep}{words[result['verdict']]}",
-        f"{words['amount']}{sep}{format_amount(result, ruleset, lang)}",
+        f"{say('result.verdict')}{sep}{say('result.verdicts.' + result['verdict'])}",
+        f"{say('result.amount_label')}{sep}{result['display']['amount_value']}",
     ]
-    lines += ["", f"{words['criteria']}{sep.rstrip()}"]
-    for criterion in result["criteria"]:
-        lines.append(f"  {SYMBOLS[criterion['status']]} {criterion['title']}")
+    lines += ["", f"{say('result.criteria')}{colon(lang)}"]
+    for criterion, shown in zip(result["criteria"], result["display"]["criteria"], strict=True):
+        lines.append(f"  {shown['mark']} {criterion['title']}")
         lines.append(f"      {criterion['reason']}")
-        outlets = ", ".join(f"{s['outlet']} ({s['date']})" for s in criterion["sources"])
-        lines.append(f"      {words['sources']}{sep}{outlets}")
+        outlets = " · ".join(s["label"] for s in shown["sources"])
+        lines.append(f"      {say('result.sources')} {outlets}")
     lines.append("")
     if result["missing"]:
-        lines.append(f"{words['next']}{sep.rstrip()}")
+        lines.append(f"{say('result.next')}{colon(lang)}")
         for key in result["missing"]:
             lines.append(f"  - {key}{sep}{render_text(ruleset, questions[key]['label'], lang)}")
     else:
-        lines.append(words["nothing"])
+        lines.append(say("result.nothing"))
     return "\n".join(lines) + "\n"
 
 
@@ -131,31 +81,32 @@ def format_errors(errors: list, lang: str) -> str:
     return "\n".join(f"error: {e['question'] or 'answers'}: {e['message'][lang]}" for e in errors)
 
 
-def _load_rules(path) -> dict:
-    return rules_module.load(path)
+def _rules_path(args) -> Path:
+    return Path(args.rules) if args.rules else loader.default_rules()
 
 
 def cmd_check(args) -> int:
-    ruleset = _load_rules(args.rules)
+    engine = Engine(loader.load(_rules_path(args)))
+    lang = args.lang or engine.langs[0]
     answers = read_answers(args.answers)
-    result = Engine(ruleset).evaluate(answers, args.lang)
+    result = engine.evaluate(answers, lang)
     if result["errors"]:
-        print(format_errors(result["errors"], args.lang), file=sys.stderr)
+        print(format_errors(result["errors"], lang), file=sys.stderr)
         return 2
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        sys.stdout.write(format_text(result, ruleset, args.lang))
+        sys.stdout.write(format_text(result, engine, lang))
     return 0
 
 
 def cmd_validate(args) -> int:
-    files = [Path(f) for f in args.files] or rules_module.rules_files()
+    files = [Path(f) for f in args.files] or loader.rules_files()
     status = 0
     for path in files:
         try:
-            rules_module.load(path)
-        except rules_module.RulesError as exc:
+            loader.load(path)
+        except loader.RulesError as exc:
             print(exc, file=sys.stderr)
             status = 2
         else:
@@ -163,19 +114,46 @@ def cmd_validate(args) -> int:
     return status
 
 
-def _parse_reply(question: dict, reply: str, lang: str):
-    """Turn what a person typed into an answer value (None: don't know)."""
+def questions_table(engine: Engine, lang: str) -> str:
+    """The answer keys as a Markdown table: key, type, question."""
+    rows = [
+        f"| {words.text(lang, 'cli.key')} | {words.text(lang, 'cli.type')} "
+        f"| {words.text(lang, 'cli.question')} |",
+        "|---|---|---|",
+    ]
+    for question in engine.rules["questions"]:
+        kind = question["type"]
+        if kind == "choice":
+            kind = " \\| ".join(f"`{o['value']}`" for o in question["options"])
+        elif kind in ("integer", "number"):
+            bounds = [f"≥ {question['min']}"] if "min" in question else []
+            bounds += [f"≤ {question['max']}"] if "max" in question else []
+            unit = question.get("unit")
+            kind = " ".join([kind, *bounds, *([unit] if unit else [])])
+        label = render_text(engine.rules, question["label"], lang).replace("|", "\\|")
+        rows.append(f"| `{question['id']}` | {kind} | {label} |")
+    return "\n".join(rows) + "\n"
+
+
+def cmd_questions(args) -> int:
+    engine = Engine(loader.load(_rules_path(args)))
+    sys.stdout.write(questions_table(engine, args.lang or engine.langs[0]))
+    return 0
+
+
+def parse_reply(question: dict, reply: str, lang: str):
+    """Turn what a person typed into an answer value (None: don't know).
+    Raises ValueError with a hint when the reply cannot be an answer."""
     reply = reply.strip()
     if reply in ("", "?"):
         return None
-    words = WORDS[lang]
     kind = question["type"]
     if kind == "boolean":
-        if reply.lower() in words["yes"]:
+        if reply.lower() in words.entry(lang, "cli.yes"):
             return True
-        if reply.lower() in words["no"]:
+        if reply.lower() in words.entry(lang, "cli.no"):
             return False
-        raise ValueError(words["bool_hint"])
+        raise ValueError(words.text(lang, "cli.bool_hint"))
     if kind == "choice":
         options = question["options"]
         if reply.isdigit() and 1 <= int(reply) <= len(options):
@@ -183,21 +161,21 @@ def _parse_reply(question: dict, reply: str, lang: str):
         for option in options:
             if reply == option["value"]:
                 return reply
-        raise ValueError(f"1–{len(options)}")
-    number = float(reply.replace(",", ".").replace(" ", "").replace("\u202f", ""))
-    return int(number) if kind == "integer" and number.is_integer() else number
+        raise ValueError(words.text(lang, "cli.choice_hint", count=len(options)))
+    number = read_number(reply, question.get("unit"))
+    # Not a number: the engine says what is wrong with the text.
+    return reply if number is None else number
 
 
 def cmd_ask(args, stdin=None, stdout=None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    ruleset = _load_rules(args.rules)
-    engine = Engine(ruleset)
-    lang, words = args.lang, WORDS[args.lang]
+    engine = Engine(loader.load(_rules_path(args)))
+    ruleset, lang = engine.rules, args.lang or engine.langs[0]
     questions = {q["id"]: q for q in ruleset["questions"]}
     answers: dict = {}
     skipped: set = set()
-    print(words["skip_hint"], file=stdout)
+    print(words.text(lang, "cli.skip_hint"), file=stdout)
     while True:
         result = engine.evaluate(answers, lang)
         pending = [k for k in result["missing"] if k not in skipped]
@@ -208,17 +186,17 @@ def cmd_ask(args, stdin=None, stdout=None) -> int:
         if "help" in question:
             print(f"  ({render_text(ruleset, question['help'], lang)})", file=stdout)
         for i, option in enumerate(question.get("options", ()), 1):
-            print(f"  {i}. {option['label'][lang]}", file=stdout)
+            print(f"  {i}. {render_text(ruleset, option['label'], lang)}", file=stdout)
         if question["type"] == "boolean":
-            print(f"  [{words['bool_hint']}]", file=stdout)
-        print(f"{words['answer_prompt']} > ", end="", file=stdout, flush=True)
+            print(f"  [{words.text(lang, 'cli.bool_hint')}]", file=stdout)
+        print(f"{words.text(lang, 'cli.answer_prompt')} > ", end="", file=stdout, flush=True)
         line = stdin.readline()
         if not line:
             break
         try:
-            value = _parse_reply(question, line, lang)
+            value = parse_reply(question, line, lang)
         except ValueError as exc:
-            print(f"{words['invalid']} ({exc}).", file=stdout)
+            print(f"{words.text(lang, 'cli.invalid')} ({exc}).", file=stdout)
             continue
         if value is None:
             skipped.add(question["id"])
@@ -230,31 +208,38 @@ def cmd_ask(args, stdin=None, stdout=None) -> int:
             continue
         answers = trial
     print("", file=stdout)
-    stdout.write(format_text(engine.evaluate(answers, lang), ruleset, lang))
+    stdout.write(format_text(engine.evaluate(answers, lang), engine, lang))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
+    langs = words.languages()
     parser = argparse.ArgumentParser(
         prog="python -m selfcheck",
-        description="Eligibility self-check for the Netflix-Audiens emergency fund.",
+        description="Eligibility self-check: evaluate answers against a rules file.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    rules_help = f"rules file (default: ${loader.RULES_ENV}, else the only rules/*.yaml)"
 
     check = sub.add_parser("check", help="evaluate answers against a rules file")
     check.add_argument("--answers", required=True, help="JSON or YAML file, or - for stdin")
-    check.add_argument("--rules", default=str(rules_module.DEFAULT_RULES), help="rules file")
+    check.add_argument("--rules", help=rules_help)
     check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--lang", choices=("fr", "en"), default="fr")
+    check.add_argument("--lang", choices=langs, help="default: the rules' first language")
     check.set_defaults(func=cmd_check)
 
     validate = sub.add_parser("validate", help="check rules files (default: rules/*.yaml)")
     validate.add_argument("files", nargs="*")
     validate.set_defaults(func=cmd_validate)
 
+    questions = sub.add_parser("questions", help="the answer keys, as a Markdown table")
+    questions.add_argument("--rules", help=rules_help)
+    questions.add_argument("--lang", choices=langs, help="default: the rules' first language")
+    questions.set_defaults(func=cmd_questions)
+
     ask = sub.add_parser("ask", help="answer the questions one by one in the terminal")
-    ask.add_argument("--rules", default=str(rules_module.DEFAULT_RULES), help="rules file")
-    ask.add_argument("--lang", choices=("fr", "en"), default="fr")
+    ask.add_argument("--rules", help=rules_help)
+    ask.add_argument("--lang", choices=langs, help="default: the rules' first language")
     ask.set_defaults(func=cmd_ask)
     return parser
 
@@ -263,7 +248,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except rules_module.RulesError as exc:
+    except loader.RulesError as exc:
         print(exc, file=sys.stderr)
         return 2
     except UsageError as exc:

@@ -1,41 +1,29 @@
-"""Shared fixtures: paths, the rules, the engine and the shared test corpus.
+"""Shared fixtures: the rules, the engine and the shared test corpus.
 
 Tests that take a ``case`` argument run once per valid case of the corpus
-(tests/cases/netflix-audiens-2020.yaml); tests that take ``invalid_case`` run
-once per invalid-answers case. Both are parametrized by case id.
+(tests/cases/<rules id>.yaml); tests that take ``invalid_case`` run once per
+invalid-answers case. Both are parametrized by case id. Helpers that test
+modules import are in tests/contract.py and tests/support/ (a conftest is not
+a module to import from: pytest loads several).
 """
 
 from __future__ import annotations
 
-import copy
-import functools
+import sys
 from pathlib import Path
 
 import pytest
-import yaml
+from contract import RULES
+from support.corpus import load_corpus
 
-from selfcheck import rules as rules_module
 from selfcheck.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES_PATH = ROOT / "rules" / "netflix-audiens-2020.yaml"
-CASES_PATH = ROOT / "tests" / "cases" / "netflix-audiens-2020.yaml"
-FIXTURES_DIR = ROOT / "tests" / "fixtures"
-IMAGINARY_RULES_PATH = FIXTURES_DIR / "imaginary-fund.yaml"
-
-
-@functools.cache
-def _corpus() -> dict:
-    return yaml.safe_load(CASES_PATH.read_text(encoding="utf-8"))
-
-
-def load_corpus() -> dict:
-    """The shared test corpus (a fresh copy: tests may not alter each other's)."""
-    return copy.deepcopy(_corpus())
+sys.path.insert(0, str(ROOT / "benchmarks"))  # the synthetic rule sets
 
 
 def pytest_generate_tests(metafunc):
-    corpus = load_corpus()
+    corpus = load_corpus(RULES)
     for name, key in (("case", "cases"), ("invalid_case", "invalid")):
         if name in metafunc.fixturenames:
             cases = corpus[key]
@@ -44,7 +32,7 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture(scope="session")
 def ruleset() -> dict:
-    return rules_module.load(RULES_PATH)
+    return RULES
 
 
 @pytest.fixture(scope="session")
@@ -54,4 +42,4 @@ def engine(ruleset) -> Engine:
 
 @pytest.fixture
 def corpus() -> dict:
-    return load_corpus()
+    return load_corpus(RULES)

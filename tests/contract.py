@@ -1,6 +1,8 @@
-"""What several test modules state about the engine's contract, written once
-here, by hand (not read from the engine): the answer keys in their stable
-order, the keys of every result, and how to run the command line.
+"""What several test modules state about the engine's contract, written once.
+
+The answer keys come from the rules file (in the questions' order); the keys of
+every result are the JSON contract of README.md, written here by hand (not read
+from the engine); ``run_cli`` runs the command line.
 
 Test modules import it as ``contract`` (pytest puts tests/ on sys.path).
 """
@@ -11,16 +13,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from selfcheck import loader
 
-# The stable answer keys (shared/facts/eligibility.md), in the questions' order.
-ANSWER_KEYS = (
-    "statut",
-    "jours_travailles",
-    "droits_non_renouveles",
-    "droits_ouverts_2019",
-    "ressources",
-)
+ROOT = Path(__file__).resolve().parent.parent
+RULES_PATH = loader.default_rules()
+IMAGINARY_RULES_PATH = ROOT / "tests" / "fixtures" / "imaginary-fund.yaml"
+RULES = loader.load(RULES_PATH)
+
+# The answer keys, in the questions' order.
+ANSWER_KEYS = tuple(q["id"] for q in RULES["questions"])
 RESULT_KEYS = {
     "rules",
     "lang",
@@ -30,6 +31,18 @@ RESULT_KEYS = {
     "currency",
     "criteria",
     "missing",
+    "errors",
+    "display",
+}
+DISPLAY_KEYS = {
+    "verdict",
+    "hint",
+    "amount",
+    "amount_value",
+    "announcement",
+    "criteria",
+    "rules",
+    "disclaimer",
     "errors",
 }
 

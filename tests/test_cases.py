@@ -33,7 +33,12 @@ PLACEHOLDERS = {
 
 
 def render(text: dict, lang: str) -> str:
-    return re.sub(r"\{([a-z_]+)\}", lambda m: PLACEHOLDERS[m.group(1)][lang], text[lang])
+    """A text of the rules as the engine must write it: parameters replaced,
+    and in French a no-break space before « : ; ? ! » and inside « »."""
+    done = re.sub(r"\{([a-z_]+)\}", lambda m: PLACEHOLDERS[m.group(1)][lang], text[lang])
+    if lang == "fr":
+        done = re.sub(r" ([:;?!»])", "\u00a0\\1", done).replace("« ", "«\u00a0")
+    return done
 
 
 # ---------------------------------------------------------------------------

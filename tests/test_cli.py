@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from contract import ANSWER_KEYS, RULES
 from contract import run_cli as run
+from support.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SEP = {"fr": " : ", "en": ": "}
+SEP = {"fr": "\u00a0: ", "en": ": "}
 VERDICT_WORDS = {
     "fr": {
         "eligible": "éligible",
@@ -25,49 +27,27 @@ VERDICT_WORDS = {
 }
 SYMBOLS = {"met": "✓", "unmet": "✗", "unknown": "?"}
 NOTHING = {"fr": "Rien d'autre à répondre.", "en": "Nothing else to answer."}
-NEXT = {"fr": "À répondre ensuite :", "en": "Answer next:"}
+NEXT = {"fr": "À répondre ensuite\u00a0:", "en": "Answer next:"}
 
-# The examples of shared/facts/eligibility.md and a few more, with the amount
-# line expected in each language (derived by hand).
-EXAMPLES = {
-    "cinq-jours": (
-        {"jours_travailles": 5},
-        "ineligible",
-        {"fr": "aucun", "en": "none"},
-    ),
-    "technicien-12-jours-14000": (
-        {
-            "statut": "technicien",
-            "jours_travailles": 12,
-            "droits_non_renouveles": True,
-            "ressources": 14000,
-        },
-        "eligible",
-        {"fr": "900\u00a0€", "en": "€900"},
-    ),
-    "ressources-inconnues": (
-        {"statut": "artiste", "jours_travailles": 30, "droits_ouverts_2019": False},
-        "eligible",
-        {
-            "fr": "500\u00a0€ ou 900\u00a0€ selon vos ressources",
-            "en": "€500 or €900 depending on your resources",
-        },
-    ),
-    "droits-finis-seuls": (
-        {"droits_non_renouveles": True},
-        "undetermined",
-        {
-            "fr": "500\u00a0€ ou 900\u00a0€ selon vos ressources",
-            "en": "€500 or €900 depending on your resources",
-        },
-    ),
-    "autre-15000-01": (
-        {"statut": "autre", "ressources": 15000.01},
-        "ineligible",
-        {"fr": "aucun", "en": "none"},
-    ),
-    "vide": ({}, "undetermined", None),
-}
+
+def _examples() -> dict:
+    """Corpus cases for the command line: the first case of each verdict and
+    amount, and the empty answers (tests/cases/)."""
+    picked, seen = {}, set()
+    for case in load_corpus(RULES)["cases"]:
+        kind = (case["expect"]["verdict"], tuple(case["expect"]["amount_options"]))
+        if kind not in seen or case["answers"] == {}:
+            seen.add(kind)
+            picked[case["id"]] = case
+    return picked
+
+
+EXAMPLES = _examples()
+ELIGIBLE = next(
+    c["answers"]
+    for c in EXAMPLES.values()
+    if c["expect"]["verdict"] == "eligible" and c["expect"]["amount"] is not None
+)
 
 
 def check(answers_text: str, *options):
@@ -77,19 +57,20 @@ def check(answers_text: str, *options):
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("name", list(EXAMPLES))
 def test_json_equals_engine(engine, name, lang):
-    answers, verdict, _ = EXAMPLES[name]
-    done = check(json.dumps(answers), "--format", "json", "--lang", lang)
+    case = EXAMPLES[name]
+    done = check(json.dumps(case["answers"]), "--format", "json", "--lang", lang)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     result = json.loads(done.stdout)
-    assert result == engine.evaluate(answers, lang)
-    assert result["verdict"] == verdict
+    assert result == engine.evaluate(case["answers"], lang)
+    assert result["verdict"] == case["expect"]["verdict"]
+    assert result["amount_options"] == case["expect"]["amount_options"]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("name", list(EXAMPLES))
 def test_text(engine, ruleset, name, lang):
-    answers, verdict, amount = EXAMPLES[name]
+    answers, verdict = EXAMPLES[name]["answers"], EXAMPLES[name]["expect"]["verdict"]
     done = check(json.dumps(answers), "--format", "text", "--lang", lang)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
@@ -100,15 +81,16 @@ def test_text(engine, ruleset, name, lang):
         v=ruleset["version"], d=ruleset["checked_on"]
     )
     assert f"Verdict{sep}{VERDICT_WORDS[lang][verdict]}" in lines
-    if amount is not None:
-        assert f"{'Montant' if lang == 'fr' else 'Amount'}{sep}{amount[lang]}" in lines
     result = engine.evaluate(answers, lang)
+    label = "Montant" if lang == "fr" else "Amount"
+    assert f"{label}{sep}{result['display']['amount_value']}" in lines
     for criterion in result["criteria"]:
         assert f"  {SYMBOLS[criterion['status']]} {criterion['title']}" in lines
         assert f"      {criterion['reason']}" in lines
     if result["missing"]:
         first = result["missing"][0]
         label = next(q["label"][lang] for q in ruleset["questions"] if q["id"] == first)
+        label = label.replace(" ?", "\u00a0?") if lang == "fr" else label
         assert NEXT[lang] in lines
         assert f"  - {first}{sep}{label}" in lines
     else:
@@ -124,7 +106,7 @@ def test_text_shows_every_marker():
 def test_defaults_are_text_and_french():
     done = check('{"jours_travailles": 5}')
     assert done.returncode == 0
-    assert "Verdict : non éligible" in done.stdout.splitlines()
+    assert "Verdict\u00a0: non éligible" in done.stdout.splitlines()
 
 
 # ---------------------------------------------------------------------------
@@ -160,14 +142,10 @@ def test_invalid_answers(engine, answers_text, lang, fmt):
 # ---------------------------------------------------------------------------
 # Where the answers come from
 
-TECHNICIEN = EXAMPLES["technicien-12-jours-14000"][0]
-YAML_ANSWERS = """\
-# answers of a technician
-statut: technicien
-jours_travailles: 12
-droits_non_renouveles: true
-ressources: 14000
-"""
+TECHNICIEN = ELIGIBLE
+YAML_ANSWERS = "# answers, as YAML\n" + "".join(
+    f"{key}: {json.dumps(value)}\n" for key, value in ELIGIBLE.items()
+)
 
 
 def test_answers_from_stdin_json_file_and_yaml_file(tmp_path, engine):
@@ -224,7 +202,9 @@ def test_unreadable_answers(tmp_path, kind):
 
 
 def _labels(ruleset, lang):
-    return {q["id"]: q["label"][lang] for q in ruleset["questions"]}
+    """Question labels as the command line prints them (French spacing)."""
+    labels = {q["id"]: q["label"][lang] for q in ruleset["questions"]}
+    return {k: v.replace(" ?", "\u00a0?") if lang == "fr" else v for k, v in labels.items()}
 
 
 @pytest.mark.parametrize(("lang", "yes"), [("fr", "oui"), ("en", "yes")])
@@ -254,15 +234,28 @@ def test_ask_settles_early(ruleset, replies, asked, verdict):
     assert [k for k, label in labels.items() if f"\n{label}\n" in done.stdout] == asked
     if verdict == "ineligible":
         assert done.stdout.splitlines()[-1] == NOTHING["fr"]
-    assert f"Verdict : {VERDICT_WORDS['fr'][verdict]}" in done.stdout.splitlines()
+    assert f"Verdict\u00a0: {VERDICT_WORDS['fr'][verdict]}" in done.stdout.splitlines()
 
 
 def test_ask_invalid_replies_and_skips(ruleset):
     replies = "x\n1\nabc\n-5\n12\npeut-être\n?\n?\n\n"
     done = run("ask", "--lang", "fr", stdin=replies)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.count("Réponse invalide") == 3  # x, abc, peut-être
-    assert "error: jours_travailles:" in done.stdout  # -5 is refused by the engine
+    assert done.stdout.count("Réponse invalide") == 2  # x, peut-être
+    # "abc" is not a number and -5 is negative: the engine says so
+    assert done.stdout.count("error: jours_travailles:") == 2
     tail = done.stdout.rsplit("Verdict", 1)[1]
-    assert tail.startswith(" : pas encore déterminé")
+    assert tail.startswith("\u00a0: pas encore déterminé")
     assert "  ✓ Être intermittent du spectacle (Annexe 8 ou 10)" in tail
+
+
+def test_questions_table_is_the_readmes():
+    """The README's answers table is what ``questions`` prints from the rules
+    (after adding a question, paste the new output there)."""
+    done = run("questions", "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- questions:start -->\n")[1].split("<!-- questions:end -->")[0]
+    assert table == done.stdout
+    for key in ANSWER_KEYS:
+        assert f"| `{key}` |" in done.stdout

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from selfcheck.engine import evaluate_condition, iter_conditions, validate_answers
+from selfcheck.conditions import evaluate_condition, iter_conditions
+from selfcheck.engine import validate_answers
 
 
 def _roots(ruleset):

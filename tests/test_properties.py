@@ -1,268 +1,301 @@
-"""Property tests of the engine over random (partial, sometimes invalid) answers.
+"""Property tests of the engine against brute force (tests/support/oracle.py).
 
-The reference is an oracle written from the adopted reading
-(shared/facts/eligibility.md), applied to complete answers only, and a
-brute-force set of values per question chosen by hand, independent of the
-engine's own classes (``representatives``).
+On the real rules, the imaginary fund and random small rule sets (drawn by
+hypothesis), for random partial answers, the engine's verdict, amounts,
+criterion statuses and ``missing`` must equal what trying every completion
+over hand-chosen values gives. The oracle never calls the engine; the answer
+strategies are derived from each rule set's questions.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 
-from contract import ANSWER_KEYS as ORDER
-from contract import RESULT_KEYS
+import pytest
+from contract import IMAGINARY_RULES_PATH, RESULT_KEYS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import oracle
 
-from selfcheck.engine import VERDICTS, representatives
-
-# Brute-force completion values, chosen by hand (not by the engine).
-BRUTE = {
-    "statut": ["artiste", "technicien", "autre"],
-    "jours_travailles": [0, 11, 12, 13, 15000, 10**6],
-    "droits_non_renouveles": [True, False],
-    "droits_ouverts_2019": [True, False],
-    "ressources": [0, 11, 12, 13, 14999.99, 15000, 15000.01, 10**6],
-}
+from selfcheck import loader
+from selfcheck.engine import VERDICTS, Engine
 
 PROPERTIES = settings(
-    max_examples=400,
+    max_examples=300,
     deadline=None,
     derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 
 
-def oracle(answers: dict) -> tuple:
-    """(verdict, amount) of a COMPLETE set of answers, from eligibility.md."""
-    eligible = (
-        answers["statut"] in ("artiste", "technicien")
-        and answers["jours_travailles"] >= 12
-        and (answers["droits_non_renouveles"] is True or answers["droits_ouverts_2019"] is False)
+@pytest.fixture(scope="module", params=["real", "imaginary"])
+def rules(request, ruleset):
+    if request.param == "real":
+        return ruleset
+    return loader.load(IMAGINARY_RULES_PATH)
+
+
+def domains(rules: dict) -> dict:
+    return {q["id"]: oracle.domain(rules, q) for q in rules["questions"]}
+
+
+def valid_value(rules: dict, question: dict):
+    kind, low, high = question["type"], question.get("min"), question.get("max")
+    picked = st.sampled_from(oracle.domain(rules, question))
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "choice":
+        return picked
+    if kind == "integer":
+        whole = st.integers(min_value=low, max_value=high)
+        return st.one_of(picked, whole, whole.map(float))
+    return st.one_of(
+        picked,
+        st.floats(min_value=low, max_value=high if high is not None else 1e7, allow_nan=False),
     )
-    if not eligible:
-        return ("ineligible", None)
-    return ("eligible", 900 if answers["ressources"] <= 15000 else 500)
 
 
-def criterion_truths(answers: dict) -> dict:
-    """Each criterion's truth for a COMPLETE set of answers, from eligibility.md."""
-    return {
-        "statut_intermittent": answers["statut"] in ("artiste", "technicien"),
-        "travail_secteur": answers["jours_travailles"] >= 12,
-        "absence_de_droits": answers["droits_non_renouveles"] is True
-        or answers["droits_ouverts_2019"] is False,
-    }
+def invalid_value(question: dict):
+    kind, low = question["type"], question.get("min")
+    if kind == "boolean":
+        return st.sampled_from(["oui", "true", 0, 1, "", [True], {}])
+    if kind == "choice":
+        first = question["options"][0]["value"]
+        return st.sampled_from(["", first.upper(), 0, True, 1.5, [first]])
+    values = ["12", "douze", True, math.nan, math.inf, -math.inf, [12], {}]
+    if low is not None:
+        values.append(low - 1)
+    if kind == "integer":
+        values.append(12.5)
+    return st.sampled_from(values)
 
 
-# ---------------------------------------------------------------------------
-# Strategies
-
-VALID = {
-    "statut": st.sampled_from(["artiste", "technicien", "autre"]),
-    "jours_travailles": st.one_of(
-        st.sampled_from([0, 1, 5, 11, 12, 13, 12.0, 11.0, 10**6]),
-        st.integers(min_value=0, max_value=400),
-    ),
-    "droits_non_renouveles": st.booleans(),
-    "droits_ouverts_2019": st.booleans(),
-    "ressources": st.one_of(
-        st.sampled_from([0, 0.0, 0.01, 14999.99, 15000, 15000.0, 15000.01, 15001, 10**6]),
-        st.integers(min_value=0, max_value=10**7),
-        st.floats(min_value=0, max_value=1e7, allow_nan=False, allow_infinity=False),
-    ),
-}
-
-INVALID = {
-    "statut": st.sampled_from(["", "Artiste", "intermittent", 0, True, 1.5, ["artiste"]]),
-    "jours_travailles": st.sampled_from(
-        ["12", "douze", True, -1, 12.5, math.nan, math.inf, -math.inf, [12]]
-    ),
-    "droits_non_renouveles": st.sampled_from(["oui", "true", 0, 1, "", [True]]),
-    "droits_ouverts_2019": st.sampled_from(["non", "false", 1, 0.0, {}]),
-    "ressources": st.sampled_from(["14000", "14 000 €", -0.01, -1, math.nan, math.inf, True]),
-}
-
-valid_answers = st.fixed_dictionaries(
-    {}, optional={k: st.one_of(st.none(), VALID[k]) for k in ORDER}
-)
-complete_answers = st.fixed_dictionaries({k: VALID[k] for k in ORDER})
-any_answers = st.one_of(
-    st.fixed_dictionaries(
-        {},
-        optional={
-            **{k: st.one_of(st.none(), VALID[k], INVALID[k]) for k in ORDER},
-            "age": st.integers(),
-            "Statut": st.just("artiste"),
-        },
-    ),
-    valid_answers,
-    st.one_of(st.none(), st.text(max_size=5), st.integers(), st.lists(st.integers(), max_size=3)),
-)
+def partial_answers(rules: dict, invalid: bool = False):
+    optional = {}
+    for q in rules["questions"]:
+        choices = [st.none(), valid_value(rules, q)]
+        if invalid:
+            choices.append(invalid_value(q))
+        optional[q["id"]] = st.one_of(*choices)
+    if invalid:
+        optional["unknown_key"] = st.integers()
+    return st.fixed_dictionaries({}, optional=optional)
 
 
-def _open(answers: dict) -> list:
-    return [k for k in ORDER if answers.get(k) is None]
-
-
-def _completions(answers: dict, values: dict):
-    """(combo, complete answers) for every completion of the open questions."""
-    keys = _open(answers)
-    for combo in itertools.product(*(values[k] for k in keys)):
-        complete = {k: v for k, v in answers.items() if v is not None}
-        completion = dict(zip(keys, combo, strict=True))
-        complete.update(completion)
-        yield completion, complete
-
-
-def _witness(answers: dict, key: str, values: dict, outcome) -> bool:
-    """Is there a completion of the other open questions for which two values
-    of ``key`` give different outcomes?"""
-    others = [k for k in _open(answers) if k != key]
-    fixed = {k: v for k, v in answers.items() if v is not None}
-    for combo in itertools.product(*(values[k] for k in others)):
-        seen = set()
-        for value in values[key]:
-            seen.add(outcome({**fixed, **dict(zip(others, combo, strict=True)), key: value}))
-            if len(seen) > 1:
-                return True
-    return False
-
-
-def _engine_outcome(engine):
-    def outcome(complete):
-        result = engine.evaluate(complete, "en")
-        assert result["errors"] == []
-        return (result["verdict"], result["amount"])
-
-    return outcome
+def check_against_brute_force(engine: Engine, rules: dict, answers: dict) -> None:
+    result = engine.evaluate(answers, rules["languages"][0])
+    assert result["errors"] == []
+    want = oracle.expected(rules, answers, domains(rules))
+    assert result["verdict"] == want["verdict"]
+    assert result["amount_options"] == want["amount_options"]
+    assert result["amount"] == want["amount"]
+    assert {c["id"]: c["status"] for c in result["criteria"]} == want["criteria"]
+    assert result["missing"] == want["missing"]
 
 
 # ---------------------------------------------------------------------------
-# Properties
+# The real and the imaginary rules
 
 
 @PROPERTIES
-@given(answers=any_answers, lang=st.sampled_from(["fr", "en"]))
-def test_never_raises_and_always_documented_keys(engine, answers, lang):
-    result = engine.evaluate(answers, lang)
+@given(data=st.data())
+def test_engine_equals_brute_force(rules, data):
+    answers = data.draw(partial_answers(rules))
+    check_against_brute_force(Engine(rules), rules, answers)
+
+
+@PROPERTIES
+@given(data=st.data(), lang=st.sampled_from(["fr", "en"]))
+def test_never_raises_and_always_documented_keys(rules, data, lang):
+    answers = data.draw(
+        st.one_of(
+            partial_answers(rules, invalid=True),
+            st.one_of(st.none(), st.text(max_size=5), st.integers(), st.lists(st.integers())),
+        )
+    )
+    result = Engine(rules).evaluate(answers, lang)
     assert set(result) == RESULT_KEYS
     assert result["lang"] == lang
-    assert result["currency"] == "EUR"
     if result["errors"]:
         assert result["verdict"] is None
         assert result["criteria"] == [] and result["missing"] == []
         assert result["amount"] is None and result["amount_options"] == []
         assert all(e["code"] != "internal_error" for e in result["errors"])
+        assert {e["question"] for e in result["display"]["errors"]} == {
+            e["question"] for e in result["errors"]
+        }
     else:
         assert result["verdict"] in VERDICTS
-        assert len(result["criteria"]) == 3
-        assert all(c["status"] in ("met", "unmet", "unknown") for c in result["criteria"])
-        assert result["missing"] == [k for k in ORDER if k in result["missing"]]
+        assert len(result["criteria"]) == len(rules["criteria"])
+        keys = [q["id"] for q in rules["questions"]]
+        assert result["missing"] == [k for k in keys if k in result["missing"]]
 
 
 @PROPERTIES
-@given(answers=valid_answers)
-def test_valid_answers_give_no_error_and_coherent_amount(engine, answers):
-    result = engine.evaluate(answers, "fr")
-    assert result["errors"] == []
-    assert not set(result["missing"]) & {k for k, v in answers.items() if v is not None}
-    assert result["amount_options"] == sorted(set(result["amount_options"]))
-    single = result["verdict"] == "eligible" and len(result["amount_options"]) == 1
-    assert result["amount"] == (result["amount_options"][0] if single else None)
-    assert result["verdict"] != "ineligible" or result["amount_options"] == []
-    other = engine.evaluate(answers, "en")
-    for key in ("verdict", "amount", "amount_options", "missing"):
-        assert other[key] == result[key]
-    assert [c["status"] for c in other["criteria"]] == [c["status"] for c in result["criteria"]]
-
-
-@PROPERTIES
-@given(answers=complete_answers)
-def test_complete_answers_match_the_reading(engine, answers):
-    result = engine.evaluate(answers, "fr")
-    assert (result["verdict"], result["amount"]) == oracle(answers)
-    assert result["missing"] == []
-    statuses = {c["id"]: c["status"] for c in result["criteria"]}
-    truths = criterion_truths(answers)
-    assert statuses == {k: "met" if v else "unmet" for k, v in truths.items()}
-
-
-@PROPERTIES
-@given(answers=valid_answers, data=st.data())
-def test_adding_an_answer_never_flips_a_settled_verdict(engine, answers, data):
-    open_keys = _open(answers)
+@given(data=st.data())
+def test_adding_an_answer_never_flips_what_is_settled(rules, data):
+    answers = data.draw(partial_answers(rules))
+    open_keys = [q for q in rules["questions"] if answers.get(q["id"]) is None]
     if not open_keys:
         return
-    key = data.draw(st.sampled_from(open_keys))
-    extended = {**answers, key: data.draw(VALID[key])}
+    question = data.draw(st.sampled_from(open_keys))
+    extended = {**answers, question["id"]: data.draw(valid_value(rules, question))}
+    engine = Engine(rules)
     before, after = engine.evaluate(answers, "fr"), engine.evaluate(extended, "fr")
     if before["verdict"] != "undetermined":
         assert after["verdict"] == before["verdict"]
-    if after["verdict"] != "ineligible":
-        assert set(after["amount_options"]) <= set(before["amount_options"])
-
-
-@PROPERTIES
-@given(answers=valid_answers, data=st.data())
-def test_adding_an_answer_never_changes_a_settled_amount(engine, answers, data):
-    open_keys = _open(answers)
-    if not open_keys:
-        return
-    key = data.draw(st.sampled_from(open_keys))
-    extended = {**answers, key: data.draw(VALID[key])}
-    before, after = engine.evaluate(answers, "fr"), engine.evaluate(extended, "fr")
     if before["amount"] is not None:
         assert after["amount"] == before["amount"]
+    if after["verdict"] != "ineligible":
+        assert set(after["amount_options"]) <= set(before["amount_options"])
+    if question["id"] not in before["missing"]:
+        assert (after["verdict"], after["amount"], after["amount_options"]) == (
+            before["verdict"],
+            before["amount"],
+            before["amount_options"],
+        ) or before["verdict"] == "undetermined"
 
 
-@PROPERTIES
-@given(answers=valid_answers)
-def test_each_missing_question_can_change_the_outcome(engine, ruleset, answers):
-    result = engine.evaluate(answers, "fr")
-    classes = {q["id"]: representatives(ruleset, q) for q in ruleset["questions"]}
-    for key in result["missing"]:
-        # with the engine's own class representatives (outcome by the engine) ...
-        assert _witness(answers, key, classes, _engine_outcome(engine)), key
-        # ... and with the hand-picked brute-force values (outcome by the oracle)
-        assert _witness(answers, key, BRUTE, oracle), key
+# ---------------------------------------------------------------------------
+# Random rule sets
 
 
-@PROPERTIES
-@given(answers=valid_answers)
-def test_questions_not_missing_never_change_the_outcome(engine, answers):
-    result = engine.evaluate(answers, "fr")
-    for key in _open(answers):
-        if key not in result["missing"]:
-            assert not _witness(answers, key, BRUTE, oracle), key
+def _leaf(questions: list):
+    def comparison(question: dict):
+        key, kind = question["id"], question["type"]
+        if kind == "boolean":
+            return st.builds(
+                lambda op, v: {"answer": key, "op": op, "value": v},
+                st.sampled_from(["eq", "ne"]),
+                st.booleans(),
+            )
+        if kind == "choice":
+            options = [o["value"] for o in question["options"]]
+            single = st.builds(
+                lambda op, v: {"answer": key, "op": op, "value": v},
+                st.sampled_from(["eq", "ne"]),
+                st.sampled_from(options),
+            )
+            several = st.lists(st.sampled_from(options), min_size=1, max_size=2, unique=True)
+            return st.one_of(single, several.map(lambda v: {"answer": key, "op": "in", "value": v}))
+        return st.builds(
+            lambda op, v: {"answer": key, "op": op, "value": v},
+            st.sampled_from(["eq", "ne", "lt", "le", "gt", "ge"]),
+            st.integers(min_value=0, max_value=6),
+        )
+
+    return st.sampled_from(questions).flatmap(comparison)
 
 
-@PROPERTIES
-@given(answers=valid_answers)
-def test_verdict_and_amounts_agree_with_all_completions(engine, answers):
-    result = engine.evaluate(answers, "fr")
-    outcomes = [oracle(complete) for _, complete in _completions(answers, BRUTE)]
-    verdicts = {verdict for verdict, _ in outcomes}
-    if result["verdict"] == "undetermined":
-        assert verdicts == {"eligible", "ineligible"}
-    else:
-        assert verdicts == {result["verdict"]}
-    amounts = sorted({amount for verdict, amount in outcomes if verdict == "eligible"})
-    assert result["amount_options"] == amounts
+def _condition(questions: list):
+    return st.recursive(
+        _leaf(questions),
+        lambda children: st.one_of(
+            st.lists(children, min_size=1, max_size=3).map(lambda c: {"all": c}),
+            st.lists(children, min_size=1, max_size=3).map(lambda c: {"any": c}),
+            children.map(lambda c: {"not": c}),
+        ),
+        max_leaves=5,
+    )
 
 
-@PROPERTIES
-@given(answers=valid_answers)
-def test_criterion_status_agrees_with_all_completions(engine, answers):
-    result = engine.evaluate(answers, "fr")
-    truths: dict = {}
-    for _, complete in _completions(answers, BRUTE):
-        for key, value in criterion_truths(complete).items():
-            truths.setdefault(key, set()).add(value)
-    expected = {True: "met", False: "unmet"}
-    for criterion in result["criteria"]:
-        values = truths[criterion["id"]]
-        status = expected[next(iter(values))] if len(values) == 1 else "unknown"
-        assert criterion["status"] == status, criterion["id"]
+def _question(index: int, kind: str) -> dict:
+    question = {"id": f"q{index}", "type": kind, "label": {"fr": "?", "en": "?"}}
+    if kind == "choice":
+        question["options"] = [{"value": v, "label": {"fr": v, "en": v}} for v in ("a", "b", "c")]
+    if kind == "integer":
+        question["min"] = 0
+    return question
+
+
+@st.composite
+def random_rules(draw) -> dict:
+    kinds = draw(
+        st.lists(st.sampled_from(["boolean", "choice", "integer"]), min_size=1, max_size=5)
+    )
+    questions = [_question(i, kind) for i, kind in enumerate(kinds)]
+    text = {"fr": "t", "en": "t"}
+    criteria = [
+        {
+            "id": f"c{i}",
+            "title": text,
+            "condition": draw(_condition(questions)),
+            "text": {"met": text, "unmet": text, "unknown": text},
+            "sources": ["s"],
+            "confidence": "high",
+            "note": text,
+        }
+        for i in range(draw(st.integers(min_value=1, max_value=3)))
+    ]
+    tiers = [
+        {"amount": draw(st.sampled_from([100, 200, 300])), "condition": draw(_condition(questions))}
+        for _ in range(draw(st.integers(min_value=0, max_value=2)))
+    ]
+    return {
+        "id": "random",
+        "version": "0.0.0",
+        "checked_on": "2026-01-01",
+        "languages": ["fr", "en"],
+        "name": text,
+        "sources": [
+            {
+                "id": "s",
+                "title": "t",
+                "outlet": "o",
+                "date": "2026-01",
+                "url": "https://example.org",
+            }
+        ],
+        "parameters": {},
+        "questions": questions,
+        "criteria": criteria,
+        "amount": {
+            "currency": "EUR",
+            "base": draw(st.sampled_from([50, 100])),
+            "tiers": tiers,
+            "sources": ["s"],
+            "confidence": "high",
+        },
+        "result": {
+            "verdicts": {"eligible": text, "ineligible": text, "undetermined": text},
+            "disclaimer": text,
+        },
+    }
+
+
+@settings(
+    max_examples=400,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_random_rules_equal_brute_force(data):
+    rules = data.draw(random_rules())
+    answers = data.draw(partial_answers(rules))
+    check_against_brute_force(Engine(rules), rules, answers)
+
+
+# ---------------------------------------------------------------------------
+# The benchmark's synthetic rule sets (benchmarks/synthetic.py)
+
+
+@pytest.mark.parametrize("size", [4, 6])
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_synthetic_rules_equal_brute_force(size, data):
+    from synthetic import synthetic_rules
+
+    rules = synthetic_rules(size)
+    answers = data.draw(partial_answers(rules))
+    check_against_brute_force(Engine(rules), rules, answers)
+
+
+def test_synthetic_rules_are_valid_rules(tmp_path):
+    import yaml
+    from synthetic import synthetic_rules
+
+    for size in (4, 30, 40):
+        path = tmp_path / f"synthetic-{size}.yaml"
+        path.write_text(yaml.safe_dump(synthetic_rules(size)), encoding="utf-8")
+        assert loader.load(path)["questions"][-1]["id"] == f"q{size - 1}"

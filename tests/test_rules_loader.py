@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from selfcheck.rules import RulesError, load, load_text
+from selfcheck.loader import RulesError, default_rules, load, load_text
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES_PATH = ROOT / "rules" / "netflix-audiens-2020.yaml"
+RULES_PATH = default_rules()
 REAL = RULES_PATH.read_text(encoding="utf-8")
 
 
@@ -292,3 +292,30 @@ def test_validate_choice_without_options_no_traceback(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "a choice question needs options" in done.stderr
+
+
+def test_rules_over_the_engines_budget_are_refused_with_a_clear_line(tmp_path):
+    """Thirteen booleans in one condition: 8,192 combinations to examine, over
+    the budget of 4,096; the loader says so instead of the engine hanging."""
+    import yaml
+    from synthetic import synthetic_rules
+
+    from selfcheck.analysis import GROUP_BUDGET
+
+    rules = synthetic_rules(13)
+    for question in rules["questions"]:
+        question.update(type="boolean")
+        question.pop("min", None)
+        question.pop("unit", None)
+    rules["amount"]["tiers"] = []
+    rules["criteria"] = rules["criteria"][:1]
+    rules["criteria"][0]["condition"] = {
+        "all": [{"answer": q["id"], "op": "eq", "value": True} for q in rules["questions"]]
+    }
+    path = tmp_path / "wide.yaml"
+    path.write_text(yaml.safe_dump(rules, sort_keys=False), encoding="utf-8")
+    found = problems(path)
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}:")
+    assert ": criteria[0]: the questions q0, q1," in found[0]
+    assert "8,192 combinations" in found[0] and f"budget of {GROUP_BUDGET:,}" in found[0]

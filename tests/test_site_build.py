@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from selfcheck import rules as rules_module
-from selfcheck.engine import render_text
-from selfcheck.sitebuild.pages import format_parameter
+from selfcheck import loader
+from selfcheck.formatting import render_text
+from sitebuild.pages import format_parameter
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
@@ -183,9 +183,7 @@ def criteria_page(site: Path, lang: str) -> Page:
 
 
 def current_rules() -> dict:
-    from selfcheck.sitebuild.hooks import rules_path
-
-    return rules_module.load(rules_path())
+    return loader.load(loader.default_rules())
 
 
 # ---------------------------------------------------------------------------
@@ -302,7 +300,7 @@ def standalone(number_text: str) -> re.Pattern:
 
 
 def test_criteria_page_follows_a_change_of_the_rules_file(tmp_path):
-    original_text = rules_module.DEFAULT_RULES.read_text(encoding="utf-8")
+    original_text = loader.default_rules().read_text(encoding="utf-8")
     changed_text = replace_once(
         original_text, "  jours_minimum:\n    value: 12\n", "  jours_minimum:\n    value: 10\n"
     )
@@ -313,7 +311,7 @@ def test_criteria_page_follows_a_change_of_the_rules_file(tmp_path):
     result = build_site(copy, tmp_path / "site")
     assert result.returncode == 0, f"build failed:\n{result.stdout}\n{result.stderr}"
 
-    original, changed = rules_module.load(rules_module.DEFAULT_RULES), rules_module.load(copy)
+    original, changed = loader.load(loader.default_rules()), loader.load(copy)
     for lang in LANGS:
         page = criteria_page(tmp_path / "site", lang)
         assert_criteria_page_shows(page, changed, lang)
@@ -335,7 +333,7 @@ def test_criteria_page_follows_a_change_of_the_rules_file(tmp_path):
 
 
 def test_an_invalid_rules_file_stops_the_build_with_the_loaders_message(tmp_path):
-    original_text = rules_module.DEFAULT_RULES.read_text(encoding="utf-8")
+    original_text = loader.default_rules().read_text(encoding="utf-8")
     broken = replace_once(original_text, "      op: ge\n", "      op: gte\n")
     line = broken.splitlines().index("      op: gte") + 1
     copy = tmp_path / "rules.yaml"
@@ -477,7 +475,7 @@ MARKDOWN_LINK = re.compile(r"\]\((https?://[^)\s]+)\)")
 def test_every_external_link_is_listed_on_the_sources_page(lang):
     """Truth: a fact's source cited anywhere is also on the Sources page (the
     rule file's sources are generated there, the others written by hand)."""
-    ruleset = rules_module.load(rules_module.DEFAULT_RULES)
+    ruleset = loader.load(loader.default_rules())
     listed = set(MARKDOWN_LINK.findall((DOCS / lang / "sources.md").read_text(encoding="utf-8")))
     listed |= {s["url"] for s in ruleset["sources"]}
     allowed = listed | NOT_SOURCES | {ruleset["application"]["url"]}

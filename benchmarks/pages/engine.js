@@ -3,10 +3,10 @@
 // the cost of the Material page around the widget. The worker's query string
 // (the files the built self-check page names) comes in this page's query.
 const worker = new Worker(`/assets/selfcheck/worker.js${location.search}`, { type: "module" });
-const answers = { statut: "technicien", jours_travailles: 12, droits_non_renouveles: true };
 worker.onmessage = ({ data }) => {
   if (data.type === "ready") {
-    worker.postMessage({ id: 1, answers, lang: "fr" });
+    // No answer yet: the engine's widest evaluation (every question open).
+    worker.postMessage({ id: 1, kind: "answers", json: "{}", lang: document.documentElement.lang });
   } else if (data.id === 1) {
     performance.mark("boot:ready");
     const status = document.getElementById("status");

@@ -16,7 +16,7 @@
 //   docs/includes/abbreviations.*.md) takes the focus, so that its
 //   explanation, shown by Material on hover, shows on focus too (WCAG 1.4.13).
 (() => {
-  "use strict";
+  "use strict"; // a classic script
 
   const drawer = document.getElementById("__drawer");
   const search = document.getElementById("__search");
@@ -96,10 +96,10 @@
       target.click();
       return;
     }
-    if (event.key !== "Escape" || (search && search.checked)) return;
-    if (toc && toc.checked && sidebar && sidebar.contains(target)) {
+    if (event.key !== "Escape" || search?.checked) return;
+    if (toc?.checked && sidebar?.contains(target)) {
       toc.click();
-    } else if (drawer && drawer.checked) {
+    } else if (drawer?.checked) {
       drawer.click();
       focusIfShown(menuButton);
     }

@@ -24,9 +24,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from support.chromium import CHROMIUM, CHROMIUM_ARGS
 
-from selfcheck.sitebuild.chromium import CHROMIUM, CHROMIUM_ARGS
-from selfcheck.sitebuild.serve import serving
+from sitebuild.serve import serving
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"

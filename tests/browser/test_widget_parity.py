@@ -11,13 +11,18 @@ site, served on 127.0.0.1, against ``Engine(rules).evaluate(answers, lang)``:
   the widget has hidden are reached with its "Voir toutes les questions" toggle;
 - the progressive display without the toggle, step by step on a few cases: the
   unanswered questions shown are exactly the engine's ``missing``, in its order;
-- the grid of answer sets over every option and boundary value (1,080 sets), fr and
-  en, evaluated in the page by ``window.selfcheck.evaluate``: JSON for JSON;
-- a keyboard-only run, from the first question to an eligible 900 € result;
+- the grid of answer sets built from the rules: each question absent or at each of
+  its brute-force values (tests/support/oracle.py ``domain``: every option, each
+  constant of the conditions and its neighbours, the bounds), every combination
+  (an evenly spaced subset when there are more than ``GRID_MAX``), fr and en,
+  evaluated in the page by ``window.selfcheck.evaluate``: JSON for JSON, the
+  ``display`` texts included;
+- a keyboard-only run, from the first question to the result of an eligible case
+  of the corpus with a settled amount;
 - with the ``.wasm`` blocked, the fallback within 15 s;
 - axe-core: zero violations in the empty, loading, partly answered, eligible,
-  ineligible and error states, fr and en; screenshots of each at 360×740 and
-  1280×800 (tests/artifacts/screenshots/widget-*.png);
+  ineligible and error states (the answered ones: cases of the corpus), fr and en;
+  screenshots of each at 360×740 and 1280×800 (tests/artifacts/screenshots/widget-*.png);
 - every page: requests on 127.0.0.1 only, no console error, no uncaught error.
 
 The pages have a strict Content Security Policy: wait on selectors or call
@@ -27,19 +32,22 @@ The pages have a strict Content Security Policy: wait on selectors or call
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
-import os
+import math
 import time
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urljoin
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from contract import RESULT_KEYS, RULES
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
+from support.corpus import answered, first, form_values, js_number, settled_eligible
+from support.oracle import domain
 
-from selfcheck import rules as rules_module
 from selfcheck.engine import Engine
+from selfcheck.form import fragment
+from selfcheck.parsing import write_number
 
 pytestmark = pytest.mark.browser
 
@@ -56,22 +64,31 @@ EN_EVERY = 4  # the en run takes every 4th case of the corpus
 PROGRESSIVE_CASES = 6
 GRID_BATCH = 60
 
-# The grid: each key absent (None) or at each option / boundary value.
-GRID = {
-    "statut": [None, "artiste", "technicien", "autre"],
-    "jours_travailles": [None, 0, 11, 12, 13, 182],
-    "droits_non_renouveles": [None, True, False],
-    "droits_ouverts_2019": [None, True, False],
-    "ressources": [None, 0, 14999.99, 15000, 15000.01],
-}
+GRID_MAX = 1_500  # above this many answer sets, an evenly spaced subset …
+GRID_SUBSET = 1_200  # … of this many
 
 
-def grid_answer_sets() -> list[dict]:
-    keys = list(GRID)
-    return [
-        {k: v for k, v in zip(keys, combo, strict=True) if v is not None}
-        for combo in itertools.product(*GRID.values())
-    ]
+def grid_axes(rules: dict) -> list[tuple[str, list]]:
+    """Each question with its values in the grid: absent (None), then the oracle's
+    brute-force values (every option, each constant and its neighbours, the bounds)."""
+    return [(q["id"], [None, *domain(rules, q)]) for q in rules["questions"]]
+
+
+def grid_answer_sets(rules: dict) -> list[dict]:
+    """The product of the axes; above GRID_MAX sets, GRID_SUBSET of them evenly
+    spaced over it (deterministic)."""
+    axes = grid_axes(rules)
+    total = math.prod(len(values) for _, values in axes)
+    count = total if total <= GRID_MAX else GRID_SUBSET
+    sets = []
+    for i in range(count):
+        index, answers = i * total // count, {}
+        for key, values in reversed(axes):  # the last question varies fastest
+            index, position = divmod(index, len(values))
+            if values[position] is not None:
+                answers[key] = values[position]
+        sets.append({key: answers[key] for key, _ in axes if key in answers})
+    return sets
 
 
 # ---------------------------------------------------------------------------
@@ -125,7 +142,7 @@ FOCUSED = """() => {
   if (!el || el === document.body) return null;
   return {
     tag: el.tagName.toLowerCase(), type: el.type || null, name: el.name || null,
-    value: el.value ?? null, action: el.dataset.action || null,
+    value: el.value ?? null, checked: el.checked ?? null, action: el.dataset.action || null,
     unknownFor: el.dataset.unknownFor || null, inWidget: !!el.closest('#selfcheck'),
     visible: el.checkVisibility(),
   };
@@ -188,8 +205,7 @@ def widget(record_page, site_server):
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    path = os.environ.get("SELFCHECK_RULES", rules_module.DEFAULT_RULES)
-    return Engine(rules_module.load(path))
+    return Engine(RULES)
 
 
 @pytest.fixture(scope="module")
@@ -211,35 +227,6 @@ def report(capsys, line: str) -> None:
 
 # ---------------------------------------------------------------------------
 # Acting on the form as a reader does
-
-
-def js_number(value) -> str:
-    """String(number) in JavaScript, for the values of the corpus and the grid."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return repr(value)
-
-
-def typed_number(value, lang: str) -> str:
-    """The number as a reader types it: decimal comma in French."""
-    text = repr(value) if isinstance(value, float) else str(value)
-    return text.replace(".", ",") if lang == "fr" else text
-
-
-def fragment(answers: dict, order: list[str]) -> str:
-    """The share fragment of the answers (the widget's ``data-answers``)."""
-    pairs = []
-    for key in order:
-        value = answers.get(key)
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            pairs.append((key, "oui" if value else "non"))
-        elif isinstance(value, (int, float)):
-            pairs.append((key, js_number(value)))
-        else:
-            pairs.append((key, value))
-    return urlencode(pairs)
 
 
 def wait_for_answers(page, fragment_text: str) -> None:
@@ -270,22 +257,23 @@ def clear_answers(page) -> None:
     expect(page.locator(".selfcheck-outcome")).to_be_hidden()
 
 
+def form_value(key: str, value, lang: str) -> str:
+    """The form's value of one answer: an option value, a boolean's radio value,
+    a number as a reader of ``lang`` types it (it reads back exactly)."""
+    return form_values(RULES, {key: value}, lang)[key]
+
+
 def fill_answer(page, key: str, value, kind: str, lang: str) -> None:
-    """Answer one question by its field name: a radio (booleans "oui"/"non", "" for
-    "Je ne sais pas"), or a number typed then Tab (the change event)."""
+    """Answer one question by its field name: a radio ("" for "Je ne sais pas"), or
+    a number typed then Tab (the change event)."""
     if kind in ("choice", "boolean"):
-        if value is None:
-            choice = ""
-        elif kind == "boolean":
-            choice = "oui" if value else "non"
-        else:
-            choice = value
+        choice = "" if value is None else form_value(key, value, lang)
         page.check(f'[name="{key}"][value="{choice}"]')
     elif value is None:
         page.check(f'[data-unknown-for="{key}"]')
     else:
         field_ = page.locator(f'input[type="text"][name="{key}"]')
-        field_.fill(typed_number(value, lang))
+        field_.fill(write_number(value, lang))
         field_.press("Tab")
 
 
@@ -311,7 +299,7 @@ def fill_case(page, answers: dict, types: dict, lang: str) -> bool:
             toggled = True
         fill_answer(page, key, answers[key], types[key], lang)
         so_far[key] = answers[key]
-        wait_for_answers(page, fragment(so_far, order))
+        wait_for_answers(page, fragment(RULES, so_far, lang))
     return toggled
 
 
@@ -340,7 +328,7 @@ def expected_view(case: dict, engine: Engine, lang: str, order: list[str]) -> di
         ]
         assert set(expect_["criteria"]) <= {c["id"] for c in criteria}, case["id"]
     return {
-        "answers": fragment(answers, order),
+        "answers": fragment(RULES, answers, lang),
         "verdict": verdict,
         "amount": amount,
         "outcomeShown": bool(touched),
@@ -458,7 +446,7 @@ def test_questions_show_progressively_in_the_engines_order(
 ):
     """Without the toggle, after each answer (asking order), the questions shown are
     the answered ones plus exactly the engine's ``missing``, in its order; the toggle
-    shows all five and hides them again."""
+    shows them all and hides them again."""
     recorded = widget("fr")
     page = recorded.page
     order = list(question_types)
@@ -480,7 +468,7 @@ def test_questions_show_progressively_in_the_engines_order(
             fill_answer(page, key, answers[key], question_types[key], "fr")
             set_show_all(page, False)
             so_far[key] = answers[key]
-            wait_for_answers(page, fragment(so_far, order))
+            wait_for_answers(page, fragment(RULES, so_far, "fr"))
             view = page.evaluate(SNAPSHOT)
             still = [k for k in view["shown"] if k not in so_far]
             want = engine.evaluate(so_far, "fr")["missing"]
@@ -500,18 +488,22 @@ def test_questions_show_progressively_in_the_engines_order(
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_grid_evaluates_like_cpython(widget, engine, lang, capsys):
+    """Every answer set of the grid (see ``grid_answer_sets``), evaluated in the page:
+    the whole JSON, ``display`` (every text the widget shows) included."""
     recorded = widget(lang)
-    sets = grid_answer_sets()
+    sets = grid_answer_sets(engine.rules)
+    total = math.prod(len(values) for _, values in grid_axes(engine.rules))
     start = time.monotonic()
     got = json.loads(recorded.page.evaluate(EVALUATE_ALL, [sets, GRID_BATCH]))
     in_page = time.monotonic() - start
     want = [json.loads(json.dumps(engine.evaluate(a, lang), ensure_ascii=False)) for a in sets]
-    assert len(got) == len(sets) >= 1000
+    assert len(got) == len(sets) >= min(total, 1000), (len(got), len(sets), total)
+    assert all(set(r) == RESULT_KEYS and "display" in r for r in got), set(got[0])
     compared = [(a, diff(g, w)) for a, g, w in zip(sets, got, want, strict=True)]
     differing = [(a, lines) for a, lines in compared if lines]
     report(
         capsys,
-        f"{lang}: {len(sets)} grid answer sets compared JSON for JSON "
+        f"{lang}: {len(sets)} grid answer sets (of {total}) compared JSON for JSON "
         f"({in_page:.1f} s in the page), {len(differing)} differ",
     )
     shown = [f"{a}:\n      " + "\n      ".join(lines[:5]) for a, lines in differing[:5]]
@@ -533,48 +525,117 @@ def _press(page, key: str) -> dict | None:
     return page.evaluate(FOCUSED)
 
 
-def test_keyboard_only_from_first_question_to_result(record_page, site_server, question_types):
+def keyboard_case(cases: list[dict], engine: Engine) -> dict:
+    """An eligible case with a settled amount and no "I don't know" answer whose
+    questions, answered in asking order, each show when their turn comes (Tab
+    cannot reach a hidden question); one that hides some question on the way if
+    there is one."""
+    order = [q["id"] for q in engine.rules["questions"]]
+
+    def reachable(case: dict) -> bool:
+        answers, so_far = case["answers"], {}
+        for key in [k for k in order if k in answers]:
+            if key not in engine.evaluate(so_far, "fr")["missing"]:
+                return False
+            so_far[key] = answers[key]
+        return True
+
+    candidates = [c for c in cases if settled_eligible(c) and reachable(c)]
+    hiding = [c for c in candidates if set(c["answers"]) != set(order)]
+    return first(hiding + candidates, lambda c: True, "for the keyboard run")
+
+
+def _question_of(focused: dict | None) -> str | None:
+    """The question whose field has the focus (its input or its "I don't know")."""
+    if not focused or not focused["inWidget"]:
+        return None
+    return focused["name"] or focused["unknownFor"]
+
+
+def _choose_radio(page, focused: dict, key: str, wanted: str) -> dict:
+    """In a radio group that has the focus (on its first radio, none checked):
+    Space checks the focused radio, ArrowDown moves to the next one and checks it."""
+    if focused["value"] == wanted:
+        focused = _press(page, " ")
+    radios = page.locator(f'[name="{key}"]').count()
+    for _ in range(radios):
+        if focused["value"] == wanted and focused["checked"]:
+            return focused
+        focused = _press(page, "ArrowDown")
+        assert focused["name"] == key, (key, focused)
+    assert (focused["value"], focused["checked"]) == (wanted, True), (key, wanted, focused)
+    return focused
+
+
+def test_keyboard_only_from_first_question_to_result(
+    record_page, site_server, engine, question_types, corpus_cases
+):
+    """From the top of the page, Tab to the first question, then answer a case with
+    the keyboard only: Tab reaches each question that shows (hidden ones are
+    skipped), arrows choose in a radio group, numbers are typed; then "clear" with
+    Enter, and the focus goes back to the first question."""
+    case = keyboard_case(corpus_cases, engine)
+    answers, expect_ = case["answers"], case["expect"]
     recorded, context = open_widget(record_page, site_server, "fr")
     page = recorded.page
     order = list(question_types)
     try:
-        # From the top of the page, Tab until the first question (statut's radios).
+        so_far: dict = {}
+
+        def shown_after(key: str | None) -> str | None:
+            """The next question that shows after ``key`` (None: from the top)."""
+            missing = engine.evaluate(so_far, "fr")["missing"]
+            after = order[order.index(key) + 1 :] if key else order
+            return next((k for k in after if k in so_far or k in missing), None)
+
+        # From the top of the page, Tab until the first question.
         seen = []
         for _ in range(80):
             focused = _press(page, "Tab")
-            if focused and focused["name"] == "statut":
+            if _question_of(focused):
                 break
             seen.append(focused)
         else:
             pytest.fail(f"the first question was never reached with Tab: {seen[-10:]}")
-        assert focused["visible"] and focused["value"] == "artiste", focused
-        focused = _press(page, "ArrowDown")  # arrows move the choice in a radio group
-        assert focused["value"] == "technicien", focused
-        wait_for_answers(page, "statut=technicien")
-
-        focused = _press(page, "Tab")
-        assert focused["name"] == "jours_travailles", focused
-        page.keyboard.type("12")
-        focused = _press(page, "Tab")  # leaving the field (change) evaluates it
-        assert focused["unknownFor"] == "jours_travailles", focused
-        wait_for_answers(page, "statut=technicien&jours_travailles=12")
-
-        focused = _press(page, "Tab")
-        assert (focused["name"], focused["value"]) == ("droits_non_renouveles", "oui"), focused
-        focused = _press(page, " ")
-        answers = {"statut": "technicien", "jours_travailles": 12, "droits_non_renouveles": True}
-        wait_for_answers(page, fragment(answers, order))
-        # droits_ouverts_2019 no longer matters: hidden, Tab goes to ressources.
-        expect(page.locator('[data-question="droits_ouverts_2019"]')).to_be_hidden()
-        focused = _press(page, "Tab")
-        assert focused["name"] == "ressources", focused
-        page.keyboard.type("14000")
-        _press(page, "Tab")
-        expect(page.locator(RESULT)).to_have_attribute("data-verdict", "eligible")
-        expect(page.locator(RESULT)).to_have_attribute("data-amount", "900")
-        answers["ressources"] = 14000
-        wait_for_answers(page, fragment(answers, order))
-        assert page.locator(f"{RESULT} .selfcheck-amount").inner_text().strip().endswith("€")
+        current = shown_after(None)
+        assert current == order[0], (current, order)
+        for key in [k for k in order if k in answers]:
+            while True:
+                assert _question_of(focused) == current and focused["visible"], (current, focused)
+                if current == key:
+                    break
+                # A question that shows but that the case leaves unanswered: Tab past it.
+                if question_types[current] not in ("choice", "boolean"):
+                    focused = _press(page, "Tab")  # the text field → its "I don't know"
+                    assert focused["unknownFor"] == current, focused
+                focused, current = _press(page, "Tab"), shown_after(current)
+                assert current is not None, (case["id"], key, "shows no more")
+            value = form_value(key, answers[key], "fr")
+            if question_types[key] in ("choice", "boolean"):
+                focused = _choose_radio(page, focused, key, value)
+            else:
+                assert (focused["name"], focused["type"]) == (key, "text"), focused
+                page.keyboard.type(value)
+                focused = _press(page, "Tab")  # leaving the field (change) evaluates it
+                assert focused["unknownFor"] == key, focused
+            so_far[key] = answers[key]
+            wait_for_answers(page, fragment(RULES, so_far, "fr"))
+            # The questions the engine no longer needs are hidden; Tab skips them.
+            missing = engine.evaluate(so_far, "fr")["missing"]
+            for other in [k for k in order if k not in so_far and k not in missing]:
+                expect(page.locator(f'[data-question="{other}"]')).to_be_hidden()
+            current = shown_after(key)
+            if current is not None:
+                focused = _press(page, "Tab")
+        # The result: the case's verdict and amount, the amount line as the engine writes it.
+        result = page.locator(RESULT)
+        expect(result).to_have_attribute("data-verdict", expect_["verdict"])
+        expect(result).to_have_attribute("data-amount", js_number(expect_["amount"]))
+        shown_amount = engine.evaluate(answers, "fr")["display"]["amount"]
+        expect(page.locator(f"{RESULT} .selfcheck-amount")).to_have_text(shown_amount)
+        for key in [k for k in order if k not in answers]:
+            # The engine no longer needs the questions the case leaves unanswered.
+            expect(page.locator(f'[data-question="{key}"]')).to_be_hidden()
 
         # Clear with the keyboard too: Tab to the button, Enter.
         for _ in range(10):
@@ -584,8 +645,8 @@ def test_keyboard_only_from_first_question_to_result(record_page, site_server, q
         assert focused["action"] == "clear", focused
         focused = _press(page, "Enter")
         wait_for_answers(page, "")
-        expect(page.locator(RESULT)).to_have_attribute("data-verdict", "")
-        assert focused["name"] == "statut", focused  # back to the first question
+        expect(result).to_have_attribute("data-verdict", "")
+        assert _question_of(focused) == order[0], focused  # back to the first question
         recorded.assert_clean("keyboard run")
     finally:
         context.close()
@@ -635,32 +696,34 @@ def shoot(page, screenshot, name: str) -> list:
     return paths
 
 
-ANSWERED_STATES = {
-    "empty": ({}, ""),
-    "partial": ({"statut": "artiste", "jours_travailles": 20}, "undetermined"),
-    "eligible": (
-        {
-            "statut": "technicien",
-            "jours_travailles": 12,
-            "droits_non_renouveles": True,
-            "ressources": 14000,
-        },
-        "eligible",
-    ),
-    "ineligible": ({"statut": "artiste", "jours_travailles": 5}, "ineligible"),
-}
+def answered_states(cases: list[dict]) -> dict[str, tuple[dict, str]]:
+    """The widget's answered states, from the corpus: state → (answers, data-verdict)."""
+
+    def verdict_is(verdict: str):
+        return lambda case: case["expect"]["verdict"] == verdict
+
+    partial = first(cases, lambda c: answered(c) and verdict_is("undetermined")(c), "undetermined")
+    eligible = first(cases, settled_eligible, "eligible with a settled amount, no null answer")
+    ineligible = first(cases, verdict_is("ineligible"), "ineligible")
+    return {
+        "empty": ({}, ""),
+        "partial": (partial["answers"], "undetermined"),
+        "eligible": (eligible["answers"], "eligible"),
+        "ineligible": (ineligible["answers"], "ineligible"),
+    }
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_answered_states_accessible_with_screenshots(
-    widget, question_types, screenshot, lang, capsys
+    widget, question_types, corpus_cases, screenshot, lang, capsys
 ):
     recorded = widget(lang)
     page = recorded.page
     problems = []
-    for state, (answers, verdict) in ANSWERED_STATES.items():
+    for state, (answers, verdict) in answered_states(corpus_cases).items():
         clear_answers(page)
-        fill_case(page, answers, question_types, lang)
+        if fill_case(page, answers, question_types, lang):
+            set_show_all(page, False)
         expect(page.locator(RESULT)).to_have_attribute("data-verdict", verdict)
         page.evaluate(SETTLE)
         problems += axe_problems(page, f"{lang} {state}")

@@ -9,77 +9,72 @@
 - every request stays on 127.0.0.1, none carries an answer, nothing is stored
   (storage, cookies), no console error.
 
+The answers come from the shared corpus (tests/cases/<rules id>.yaml) and the
+rules: the first case of each outcome (verdict, amount options), an eligible
+case with a settled amount for the share link, an invalid answer built from the
+questions (tests/support/corpus.py).
+
 Fixtures (``site_server``, ``new_page``) come from tests/browser/conftest.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.request
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import pytest
+from contract import ANSWER_KEYS, RULES
 from playwright.sync_api import expect
+from support.corpus import (
+    first,
+    form_values,
+    invalid_answers,
+    js_number,
+    load_corpus,
+    one_of_each_kind,
+    settled_eligible,
+)
 
-from selfcheck import rules as rules_module
+from selfcheck import loader as rules_module
 from selfcheck.engine import Engine
+from selfcheck.form import fragment
 
 pytestmark = pytest.mark.browser
 
 LANGS = {"fr": "autodiagnostic/", "en": "en/autodiagnostic/"}
 READY_TIMEOUT_MS = 90_000
+STEP_TIMEOUT_MS = 10_000
 ROOT = "#selfcheck"
 RESULT = "#selfcheck-result"
+TOGGLE = '[data-action="show-all"]'
+SHARE_URL = "#selfcheck-share-url"
 
-# Engine answers (the JSON contract): three sets with different outcomes, and one
-# the engine rejects.
-ANSWER_SETS = [
-    {
-        "statut": "technicien",
-        "jours_travailles": 12,
-        "droits_non_renouveles": True,
-        "ressources": 14000,
-    },
-    {"statut": "artiste", "jours_travailles": 5},
-    {"statut": "artiste", "jours_travailles": 20, "droits_ouverts_2019": False},
-    {"statut": "artiste", "jours_travailles": -1},
-]
-
-# Form answers (field name → value as typed or chosen) and what the result shows.
+CASES = load_corpus(RULES)["cases"]
+# The first case of each outcome (verdict, amount options) in the corpus.
+KINDS = one_of_each_kind(CASES)
+# Engine answers (the JSON contract): one set per outcome, and one the engine rejects.
+ANSWER_SETS = [case["answers"] for case in KINDS] + [invalid_answers(RULES)]
+# Form cases: the answers, and what the result shows (data-verdict, data-amount).
 FORM_CASES = [
     (
-        {
-            "statut": "technicien",
-            "jours_travailles": "12",
-            "droits_non_renouveles": "oui",
-            "ressources": "14000",
-        },
-        "eligible",
-        "900",
-    ),
-    (
-        {
-            "statut": "artiste",
-            "jours_travailles": "20",
-            "droits_non_renouveles": "non",
-            "droits_ouverts_2019": "non",
-            "ressources": "20000",
-        },
-        "eligible",
-        "500",
-    ),
-    ({"statut": "autre"}, "ineligible", ""),
-    ({"statut": "artiste", "jours_travailles": "30"}, "undetermined", ""),
+        case["id"],
+        case["answers"],
+        case["expect"]["verdict"],
+        "" if case["expect"].get("amount") is None else js_number(case["expect"]["amount"]),
+    )
+    for case in KINDS
 ]
-
-FRAGMENT = "statut=technicien&jours_travailles=12&droits_non_renouveles=oui&ressources=14000"
+# A share link: an eligible case with a settled amount.
+SHARED = first(CASES, settled_eligible, "eligible with a settled amount and no null answer")
+CRITERIA = [criterion["id"] for criterion in RULES["criteria"]]
+KINDS_OF = {question["id"]: question["type"] for question in RULES["questions"]}
 
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
-    path = os.environ.get("SELFCHECK_RULES", rules_module.DEFAULT_RULES)
+    path = rules_module.default_rules()
     return Engine(rules_module.load(path))
 
 
@@ -93,13 +88,59 @@ def _open(new_page, site_server, lang, fragment=""):
     return recorded
 
 
-def _fill(page, answers: dict) -> None:
-    for name, value in answers.items():
-        field = page.locator(f'[name="{name}"]').first
-        if field.get_attribute("type") == "radio":
-            page.check(f'[name="{name}"][value="{value}"]')
+def _is_radio(key: str) -> bool:
+    return KINDS_OF[key] in ("choice", "boolean")
+
+
+def _field(key: str, value: str) -> str:
+    """The selector of the field that holds ``value`` for question ``key``."""
+    if _is_radio(key):
+        return f'[name="{key}"][value="{value}"]'
+    return f'input[type="text"][name="{key}"]'
+
+
+def _set_show_all(page, on: bool) -> None:
+    toggle = page.locator(TOGGLE)
+    if (toggle.get_attribute("aria-pressed") == "true") != on:
+        toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true" if on else "false")
+
+
+def _fill(page, answers: dict, lang: str) -> None:
+    """Fill the form by field names (the answer keys), in asking order, as a reader
+    does: a radio checked, a number typed then Tab. After each answer, wait for the
+    result that reflects it. A question the engine no longer needs (hidden) is
+    reached with "show all questions", released at the end."""
+    values = form_values(RULES, answers, lang)
+    so_far = {}
+    for key, value in values.items():
+        if not page.locator(f'[data-question="{key}"]').is_visible():
+            _set_show_all(page, True)
+        field = page.locator(_field(key, value))
+        if _is_radio(key):
+            field.check()
         else:
-            page.fill(f'[name="{name}"]', value)
+            field.fill(value)
+            field.press("Tab")
+        so_far[key] = answers[key]
+        page.wait_for_selector(
+            f'{RESULT}[data-answers="{fragment(RULES, so_far, lang)}"]',
+            state="attached",
+            timeout=STEP_TIMEOUT_MS,
+        )
+    _set_show_all(page, False)
+
+
+def _shared_url(page):
+    """The share link, once the engine has written it (the share button asks it)."""
+    share = page.locator(SHARE_URL)
+    expect(share).not_to_have_value("")
+    return share.input_value()
+
+
+def _secrets(answers: dict, lang: str) -> list[str]:
+    """What no request may carry: each answer as ``key=value``."""
+    return [f"{k}={quote(v)}" for k, v in form_values(RULES, answers, lang).items()]
 
 
 def _assert_private(recorded, *secrets: str) -> None:
@@ -129,7 +170,7 @@ def test_evaluate_matches_cpython(new_page, site_server, engine, lang):
 def test_page_names_the_rules_it_was_built_with(new_page, site_server, engine, lang):
     recorded = _open(new_page, site_server, lang)
     page = recorded.page
-    script = page.get_attribute('script[src$="assets/selfcheck/widget.js"]', "src")
+    script = page.get_attribute('script[src*="assets/selfcheck/widget.js"]', "src")
     folder = urljoin(urljoin(page.url, script), ".")
     bundle = urljoin(folder, page.get_attribute(ROOT, "data-rules"))
     with urllib.request.urlopen(bundle) as response:  # the test's own request
@@ -142,52 +183,69 @@ def test_form_sets_verdict_and_amount(new_page, site_server, lang):
     recorded = _open(new_page, site_server, lang)
     page = recorded.page
     result = page.locator(RESULT)
-    for answers, verdict, amount in FORM_CASES:
+    secrets = []
+    for case_id, answers, verdict, amount in FORM_CASES:
         page.click('[data-action="clear"]')
         expect(result).to_have_attribute("data-verdict", "")
-        _fill(page, answers)
+        _fill(page, answers, lang)
         expect(result).to_have_attribute("data-verdict", verdict)
         expect(result).to_have_attribute("data-amount", amount)
-        for criterion in ("statut_intermittent", "travail_secteur", "absence_de_droits"):
-            item = result.locator(f'[data-criterion="{criterion}"]')
-            assert item.get_attribute("data-status") in ("met", "unmet", "unknown")
-    _assert_private(recorded, "jours_travailles", "20000")
+        items = result.locator("[data-criterion]").all()
+        assert [item.get_attribute("data-criterion") for item in items] == CRITERIA, case_id
+        statuses = {item.get_attribute("data-status") for item in items}
+        assert statuses <= {"met", "unmet", "unknown"}, (case_id, statuses)
+        secrets += _secrets(answers, lang)
+    _assert_private(recorded, *secrets)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_fragment_refills_the_form_and_clear_empties_it(new_page, site_server, lang):
-    recorded = _open(new_page, site_server, lang, FRAGMENT)
+    answers, expected = SHARED["answers"], SHARED["expect"]
+    shared = fragment(RULES, answers, lang)
+    recorded = _open(new_page, site_server, lang, shared)
     page = recorded.page
     result = page.locator(RESULT)
-    expect(result).to_have_attribute("data-verdict", "eligible")
-    expect(result).to_have_attribute("data-amount", "900")
-    assert page.is_checked('[name="statut"][value="technicien"]')
-    assert page.is_checked('[name="droits_non_renouveles"][value="oui"]')
-    assert page.input_value('[name="jours_travailles"]') == "12"
-    assert page.input_value('[name="ressources"]') == "14000"
+    expect(result).to_have_attribute("data-verdict", expected["verdict"])
+    expect(result).to_have_attribute("data-amount", js_number(expected["amount"]))
+    for key, value in form_values(RULES, answers, lang).items():
+        if _is_radio(key):
+            assert page.is_checked(_field(key, value)), key
+        else:
+            assert page.input_value(_field(key, value)) == value, key
 
     page.click('[data-action="share"]')
-    assert page.input_value("#selfcheck-share-url").endswith(f"#{FRAGMENT}")
+    assert _shared_url(page).endswith(f"#{shared}")
 
     page.click('[data-action="clear"]')
     expect(result).to_have_attribute("data-verdict", "")
     assert "#" not in page.url
-    assert not page.is_checked('[name="statut"][value="technicien"]')
-    assert page.input_value('[name="jours_travailles"]') == ""
-    _assert_private(recorded, "jours_travailles", "technicien")
+    for key in ANSWER_KEYS:
+        if _is_radio(key):
+            assert page.locator(f'[name="{key}"]:checked').count() == 0, key
+        else:
+            assert page.input_value(_field(key, "")) == "", key
+    _assert_private(recorded, *_secrets(answers, lang))
 
 
-@pytest.mark.parametrize(("lang", "shown"), [("fr", "14999,5"), ("en", "14999.5")])
-def test_fragment_numbers_show_in_the_page_language(new_page, site_server, lang, shown):
-    """A decimal in the fragment shows as the reader writes it, and the share
-    link gives it back unchanged."""
-    fragment = "statut=artiste&jours_travailles=12&ressources=14999.5"
-    recorded = _open(new_page, site_server, lang, fragment)
+@pytest.mark.parametrize(("lang", "written"), [("fr", "14999,5"), ("en", "14999.5")])
+def test_fragment_numbers_round_trip_in_the_page_language(new_page, site_server, lang, written):
+    """A decimal in a link reads the same whatever its notation; the engine
+    writes the share link in the page's notation, and that link gives the
+    same answers back."""
+    given = "statut=artiste&jours_travailles=12&ressources=14999.5"
+    recorded = _open(new_page, site_server, lang, given)
     page = recorded.page
-    assert page.input_value('[name="ressources"]') == shown
-    expect(page.locator(RESULT)).to_have_attribute("data-answers", fragment)
+    assert page.input_value('[name="ressources"]') == "14999.5"  # as the link wrote it
+    expected = fragment(
+        RULES, {"statut": "artiste", "jours_travailles": 12, "ressources": 14999.5}, lang
+    )
+    assert f"ressources={quote(written)}" in expected
+    expect(page.locator(RESULT)).to_have_attribute("data-answers", expected)
     page.click('[data-action="share"]')
-    assert page.input_value("#selfcheck-share-url").endswith(f"#{fragment}")
+    assert _shared_url(page).endswith(f"#{expected}")
+    again = _open(new_page, site_server, lang, expected)
+    assert again.page.input_value('[name="ressources"]') == written
+    expect(again.page.locator(RESULT)).to_have_attribute("data-answers", expected)
     _assert_private(recorded)
 
 
@@ -249,15 +307,19 @@ def test_search_works_while_the_engine_boots(new_page, site_server):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_print_shows_the_result_and_the_answers(new_page, site_server, screenshot, lang):
-    recorded = _open(new_page, site_server, lang, FRAGMENT)
+    answers = SHARED["answers"]
+    recorded = _open(new_page, site_server, lang, fragment(RULES, answers, lang))
     page = recorded.page
-    expect(page.locator(RESULT)).to_have_attribute("data-verdict", "eligible")
+    expect(page.locator(RESULT)).to_have_attribute("data-verdict", SHARED["expect"]["verdict"])
     page.emulate_media(media="print")
     for hidden in (".md-header", ".md-sidebar--primary", ".md-footer", '[data-action="share"]'):
         expect(page.locator(hidden).first).to_be_hidden()
     expect(page.locator(RESULT)).to_be_visible()
-    expect(page.locator(f'{RESULT} [data-criterion="travail_secteur"]')).to_be_visible()
-    expect(page.locator('[name="statut"][value="technicien"]')).to_be_visible()
-    expect(page.locator('[name="jours_travailles"]')).to_have_value("12")
-    expect(page.locator('[name="jours_travailles"]')).to_be_visible()
+    for criterion in CRITERIA:
+        expect(page.locator(f'{RESULT} [data-criterion="{criterion}"]')).to_be_visible()
+    for key, value in form_values(RULES, answers, lang).items():
+        field = page.locator(_field(key, value))
+        if not _is_radio(key):
+            expect(field).to_have_value(value)
+        expect(field).to_be_visible()
     screenshot(page, f"widget-{lang}-print")

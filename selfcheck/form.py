@@ -1,0 +1,117 @@
+"""The self-check form's side of the engine: what the widget's worker calls.
+
+The widget (sitebuild/web/) sends the form as the reader left it — each field's
+raw value, text as typed — and puts into the page what comes back. Everything
+in between happens here, in Python (Pyodide): typed numbers are read
+(``parsing.read_number``), the answers evaluated, and the share fragment, the
+questions to show and how each number was understood are written. Standard
+library only.
+
+Form values (also the share fragment's): a choice's option value; ``oui`` /
+``non`` for a boolean; a number as typed. A key left out is not answered;
+``unknown`` lists the keys answered "I don't know".
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from .engine import Engine
+from .formatting import format_quantity
+from .parsing import read_number, write_number
+
+BOOLEAN_VALUES = {"oui": True, "non": False}
+BOOLEAN_WORDS = {value: word for word, value in BOOLEAN_VALUES.items()}
+
+
+def answers_from_form(rules: dict, form: dict) -> dict:
+    """The answers a form stands for. A number that cannot be read stays as
+    typed: the engine then says what is wrong with it."""
+    answers = {}
+    for question in rules["questions"]:
+        key, kind = question["id"], question["type"]
+        raw = form.get(key)
+        if raw is None or raw == "":
+            continue
+        if kind == "boolean":
+            answers[key] = BOOLEAN_VALUES.get(raw, raw)
+        elif kind in ("integer", "number"):
+            number = read_number(str(raw), question.get("unit"))
+            answers[key] = str(raw) if number is None else number
+        else:
+            answers[key] = raw
+    return answers
+
+
+def fragment(rules: dict, answers: dict, lang: str) -> str:
+    """The answers as a share link's fragment (and ``data-answers``):
+    ``statut=technicien&jours_travailles=12``, in asking order; numbers written
+    so that they read back exactly."""
+    pairs = []
+    for question in rules["questions"]:
+        value = answers.get(question["id"])
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            text = BOOLEAN_WORDS[value]
+        elif isinstance(value, (int, float)):
+            text = write_number(value, lang)
+        else:
+            text = str(value)
+        pairs.append((question["id"], text))
+    return urlencode(pairs)
+
+
+def evaluate_form(engine: Engine, form: dict, lang: str, unknown=()) -> dict:
+    """Evaluate a form; what the widget shows next.
+
+    ``result`` is the engine's result (the JSON contract); ``answers`` the
+    answers it reflects; ``fragment`` those answers as a share fragment (a
+    number that could not be read, as typed);
+    ``visible`` the questions to show (answered, "I don't know", or still able
+    to change the outcome), or None while an answer must be corrected;
+    ``read`` how each typed number was understood (``25 000 €``)."""
+    rules = engine.rules
+    answers = answers_from_form(rules, form)
+    result = engine.evaluate(answers, lang)
+    valid = not result["errors"]
+    touched = {k for k in answers} | set(unknown)
+    visible = (
+        [q["id"] for q in rules["questions"] if q["id"] in touched or q["id"] in result["missing"]]
+        if valid
+        else None
+    )
+    read = {}
+    if valid:
+        for question in rules["questions"]:
+            value = answers.get(question["id"])
+            if question["type"] in ("integer", "number") and value is not None:
+                read[question["id"]] = format_quantity(value, question.get("unit"), lang)
+    return {
+        "result": result,
+        "answers": answers,
+        "fragment": fragment(rules, answers, lang),
+        "visible": visible,
+        "read": read,
+    }
+
+
+class Session:
+    """One rule set in the worker: JSON text in, JSON text out (Pyodide moves
+    strings between JavaScript and Python faster than objects)."""
+
+    def __init__(self, rules_json: str):
+        self.engine = Engine(json.loads(rules_json))
+
+    def evaluate(self, answers_json: str, lang: str) -> str:
+        """``window.selfcheck.evaluate``: the JSON contract for plain answers."""
+        return json.dumps(self.engine.evaluate(json.loads(answers_json), lang), ensure_ascii=False)
+
+    def form(self, form_json: str, lang: str) -> str:
+        """The widget's form: ``{"form": {...}, "unknown": [...]}`` in."""
+        message = json.loads(form_json)
+        shown = evaluate_form(
+            self.engine, message.get("form", {}), lang, message.get("unknown", ())
+        )
+        return json.dumps(shown, ensure_ascii=False)

@@ -1,0 +1,119 @@
+"""Numbers, amounts, dates and texts written in the reader's language.
+
+The one place where the project formats a value for people: the command line,
+the generated pages and the self-check widget (through the engine's
+``display`` strings, in Pyodide) all call these functions. The conventions of
+each language (separators, currency pattern, month names, French spacing) are
+in its catalogue (``selfcheck/locales/<lang>.json``). Standard library only.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+import re
+
+from . import words
+from .words import typeset
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+def _format(lang: str) -> dict:
+    return words.entry(lang, "format")
+
+
+def _group(digits: str, separator: str) -> str:
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return separator.join(parts)
+
+
+def format_number(value, lang: str, decimals: int | None = None, grouping: bool = True) -> str:
+    """``25000`` → ``25 000`` (fr) / ``25,000`` (en); ``12.5`` → ``12,5`` / ``12.5``.
+
+    ``decimals``: a fixed number of decimals (amounts: 2 when not whole);
+    otherwise as many as the value needs."""
+    conventions = _format(lang)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and decimals is None:
+        value = int(value)
+    if isinstance(value, int):
+        sign, whole, fraction = ("-" if value < 0 else ""), str(abs(value)), ""
+    else:
+        exact = decimal.Decimal(repr(abs(value)))  # the shortest digits that read back
+        text = f"{exact:.{decimals}f}" if decimals is not None else f"{exact:f}"
+        whole, _, fraction = text.partition(".")
+        sign = "-" if value < 0 else ""
+    if grouping:
+        whole = _group(whole, conventions["group"])
+    return sign + whole + (conventions["decimal"] + fraction if fraction else "")
+
+
+def format_money(value, currency: str, lang: str) -> str:
+    """``300`` → ``300 €`` (fr) / ``€300`` (en); cents only when there are some."""
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    number = format_number(value, lang, decimals=None if whole else 2)
+    pattern = _format(lang)["money"].get(currency, "{number} " + currency)
+    return words.fill(pattern, number=number)
+
+
+def format_date(value, lang: str) -> str:
+    """``2020-04-08`` → ``8 avril 2020`` / ``8 April 2020``; ``2020-04`` → ``avril 2020``."""
+    conventions = _format(lang)
+    parts = str(value).split("-")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        return str(value)
+    months = conventions["months"]
+    if len(numbers) >= 2 and 1 <= numbers[1] <= len(months):
+        month = months[numbers[1] - 1]
+        if len(numbers) == 3:
+            day = conventions["first_day"] if numbers[2] == 1 else str(numbers[2])
+            return words.fill(conventions["date"], day=day, month=month, year=parts[0])
+        return words.fill(conventions["month_year"], month=month, year=parts[0])
+    return str(value)
+
+
+def format_quantity(value, unit: str | None, lang: str) -> str:
+    """A value with its unit: an amount, a date, a year or a plain number."""
+    if unit == "EUR":
+        return format_money(value, unit, lang)
+    if unit == "date":
+        return format_date(value, lang)
+    if unit == "year" or isinstance(value, str):
+        return str(value)
+    return format_number(value, lang)
+
+
+def quote(text: str, lang: str) -> str:
+    """``text`` between the language's quotation marks."""
+    return words.fill(_format(lang)["quote"], text=text)
+
+
+def join_or(items: list[str], lang: str) -> str:
+    """``a ou b ou c`` / ``a or b or c``."""
+    return _format(lang)["or"].join(items)
+
+
+def colon(lang: str) -> str:
+    """What goes between a label and its value: `` :`` in French, ``:`` in English."""
+    return _format(lang)["colon"]
+
+
+def parameter_texts(rules: dict, lang: str) -> dict:
+    """Every parameter of the rule set, formatted for ``lang``."""
+    return {
+        name: format_quantity(param["value"], param.get("unit"), lang)
+        for name, param in rules.get("parameters", {}).items()
+    }
+
+
+def render_text(rules: dict, text: dict, lang: str, values: dict | None = None) -> str:
+    """A ``{fr: …, en: …}`` text of the rules in ``lang``, its ``{parameter}``
+    placeholders replaced by the formatted values, typeset."""
+    values = values if values is not None else parameter_texts(rules, lang)
+    rendered = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text[lang])
+    return typeset(rendered, lang)

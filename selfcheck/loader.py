@@ -1,0 +1,431 @@
+"""Load a rules file: read the YAML, validate it, return the plain rule set.
+
+Every problem found becomes one line naming the file, the line and the field,
+for example::
+
+    rules/x.yaml:42: criteria[1].condition: unknown operator 'gte'
+
+and all of them are raised together as ``RulesError`` (never a traceback for
+the person who wrote the file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from . import words
+from .analysis import GROUP_BUDGET, Structure
+from .conditions import OPERATORS, ORDERED_OPERATORS, iter_conditions
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES_DIR = ROOT / "rules"
+SCHEMA_PATH = RULES_DIR / "schema.json"
+RULES_ENV = "SELFCHECK_RULES"  # names the rules file when rules/ holds several
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_LANG = re.compile(r"^[a-z]{2}$")
+
+
+class RulesError(Exception):
+    """A rules file is invalid; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+# ---------------------------------------------------------------------------
+# YAML with line numbers
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records the line of every mapping value and list item."""
+
+    line_map: dict
+
+
+def _construct_mapping(loader, node, deep=False):
+    mapping = {}
+    lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "unhashable key", key_node.start_mark
+            ) from None
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        lines[key] = key_node.start_mark.line + 1
+    loader.line_map[id(mapping)] = (node.start_mark.line + 1, lines)
+    return mapping
+
+
+def _construct_sequence(loader, node, deep=False):
+    items = [loader.construct_object(child, deep=True) for child in node.value]
+    lines = {i: child.start_mark.line + 1 for i, child in enumerate(node.value)}
+    loader.line_map[id(items)] = (node.start_mark.line + 1, lines)
+    return items
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _parse(text: str, name: str):
+    loader = _LineLoader(text)
+    loader.line_map = {}
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise RulesError([f"{name}:{line}: YAML: {exc.problem or exc}"]) from None
+    except yaml.YAMLError as exc:
+        raise RulesError([f"{name}:0: YAML: {exc}"]) from None
+    finally:
+        loader.dispose()
+    return data, loader.line_map
+
+
+class _Lines:
+    """Finds the line of a path like ('criteria', 1, 'condition')."""
+
+    def __init__(self, data, line_map):
+        self.data = data
+        self.line_map = line_map
+
+    def line(self, path) -> int:
+        node, line = self.data, 1
+        for part in path:
+            entry = self.line_map.get(id(node))
+            if entry is None:
+                break
+            start, lines = entry
+            line = lines.get(part, start)
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                break
+        return line
+
+
+def format_path(path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(root)"
+
+
+# ---------------------------------------------------------------------------
+# Loading
+
+
+def _normalise(value):
+    """YAML dates become ISO strings, so that the rule set is plain JSON."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _normalise(item)
+        return value
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            value[index] = _normalise(item)
+        return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+_schema_cache: dict = {}
+
+
+def schema() -> dict:
+    if "schema" not in _schema_cache:
+        _schema_cache["schema"] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return _schema_cache["schema"]
+
+
+def _schema_message(error) -> str:
+    path = list(error.absolute_path)
+    if error.validator == "enum" and path and path[-1] == "op":
+        return f"unknown operator {error.instance!r} (expected one of {', '.join(OPERATORS)})"
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return f"unknown field {', '.join(map(repr, extra))} (allowed: {allowed})"
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is required")
+    return error.message
+
+
+def load_text(text: str, name: str = "<rules>") -> dict:
+    """Parse and validate rules given as YAML text; raise RulesError."""
+    data, line_map = _parse(text, name)
+    lines = _Lines(data, line_map)
+    if not isinstance(data, dict):
+        raise RulesError([f"{name}:1: (root): a rules file must be a mapping"])
+    data = _normalise(data)
+    problems = []
+    validator = jsonschema.Draft202012Validator(schema())
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        path = list(error.absolute_path)
+        problems.append(f"{name}:{lines.line(path)}: {format_path(path)}: {_schema_message(error)}")
+    if not problems:
+        for path, message in _semantic_problems(data):
+            problems.append(f"{name}:{lines.line(path)}: {format_path(path)}: {message}")
+    if not problems:
+        for path, message in _budget_problems(data):
+            problems.append(f"{name}:{lines.line(path)}: {format_path(path)}: {message}")
+    if problems:
+        raise RulesError(problems)
+    return data
+
+
+def load(path: str | Path) -> dict:
+    """Load and validate one rules file; raise RulesError."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulesError([f"{path}:0: cannot read the file ({exc.strerror})"]) from None
+    except UnicodeDecodeError:
+        raise RulesError([f"{path}:0: the file is not UTF-8 text"]) from None
+    return load_text(text, str(path))
+
+
+# ---------------------------------------------------------------------------
+# Checks the schema cannot express
+
+
+def _semantic_problems(data: dict):
+    sources = {s["id"] for s in data["sources"]}
+    params = data["parameters"]
+    questions = {q["id"]: q for q in data["questions"]}
+
+    yield from _duplicates(data["sources"], "sources")
+    yield from _duplicates(data["questions"], "questions")
+    yield from _duplicates(data["criteria"], "criteria")
+
+    # source references, wherever they are
+    def refs(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("sources", "combinable_sources") and isinstance(value, list):
+                    for i, ref in enumerate(value):
+                        if ref not in sources:
+                            yield (*path, key, i), f"unknown source {ref!r}"
+                else:
+                    yield from refs(value, (*path, key))
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                yield from refs(item, (*path, i))
+
+    yield from refs({k: v for k, v in data.items() if k != "sources"}, ())
+
+    for qi, question in enumerate(data["questions"]):
+        kind, has_options = question["type"], "options" in question
+        if kind == "choice" and not has_options:
+            yield ("questions", qi), "a choice question needs options"
+        if kind != "choice" and has_options:
+            yield ("questions", qi, "options"), f"a {kind} question takes no options"
+        if kind in ("choice", "boolean"):
+            for bound in ("min", "max", "unit"):
+                if bound in question:
+                    yield ("questions", qi, bound), f"a {kind} question takes no {bound}"
+        if has_options:
+            yield from _duplicates(question["options"], ("questions", qi, "options"), key="value")
+
+    # conditions
+    for dotted, node in iter_conditions(data):
+        yield from _condition_problems(node, _split(dotted), params, questions)
+
+    # languages: a catalogue for each, and every text in each
+    langs = data["languages"]
+    for i, lang in enumerate(langs):
+        if lang not in words.languages():
+            known = ", ".join(words.languages())
+            yield ("languages", i), f"no word catalogue for {lang!r} (selfcheck/locales/: {known})"
+    for path, text in _text_objects(data):
+        missing = [lang for lang in langs if lang not in text]
+        extra = [lang for lang in text if lang not in langs]
+        if missing:
+            yield path, f"text without {', '.join(missing)} (languages: {', '.join(langs)})"
+        if extra:
+            yield path, f"text in {', '.join(extra)}, not a language of the rules"
+
+    # quantities and placeholders
+    for path, quantity in _quantities(data):
+        if isinstance(quantity, dict):
+            name = quantity["param"]
+            if name not in params:
+                yield path, f"unknown parameter {name!r}"
+            elif not _is_number(params[name]["value"]):
+                yield path, f"parameter {name!r} is not a number"
+    for path, text in _texts(data):
+        for match in _PLACEHOLDER.finditer(text):
+            if match.group(1) not in params:
+                yield path, f"unknown placeholder {{{match.group(1)}}} (no such parameter)"
+
+
+def _split(dotted: str) -> tuple:
+    parts = []
+    for piece in re.findall(r"[^.\[\]]+|\[\d+\]", dotted):
+        parts.append(int(piece[1:-1]) if piece.startswith("[") else piece)
+    return tuple(parts)
+
+
+def _duplicates(items, path, key="id"):
+    path = path if isinstance(path, tuple) else (path,)
+    seen = set()
+    for i, item in enumerate(items):
+        if item[key] in seen:
+            yield (*path, i, key), f"duplicate {key} {item[key]!r}"
+        seen.add(item[key])
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _condition_problems(node, path, params, questions):
+    logical = [k for k in ("all", "any", "not") if k in node]
+    comparison = [k for k in ("answer", "op", "value", "param") if k in node]
+    if len(logical) > 1 or (logical and comparison):
+        keys = ", ".join(logical + comparison)
+        yield path, f"a condition node has either all, any, not, or a comparison (found {keys})"
+        return
+    if logical:
+        return
+    for needed in ("answer", "op"):
+        if needed not in node:
+            yield path, f"a comparison needs '{needed}'"
+            return
+    if ("value" in node) == ("param" in node):
+        yield path, "a comparison needs exactly one of 'value' or 'param'"
+        return
+    question = questions.get(node["answer"])
+    if question is None:
+        yield (*path, "answer"), f"unknown question {node['answer']!r}"
+        return
+    if "param" in node:
+        if node["param"] not in params:
+            yield (*path, "param"), f"unknown parameter {node['param']!r}"
+            return
+        constant, where = params[node["param"]]["value"], (*path, "param")
+    else:
+        constant, where = node["value"], (*path, "value")
+    op, kind = node["op"], question["type"]
+    if op == "in":
+        if not isinstance(constant, list) or not constant:
+            yield where, "operator 'in' needs a non-empty list"
+            return
+        values = constant
+    else:
+        if isinstance(constant, list):
+            yield where, f"operator {op!r} needs a single value, not a list"
+            return
+        values = [constant]
+    if op in ORDERED_OPERATORS and kind not in ("integer", "number"):
+        yield (
+            (*path, "op"),
+            f"operator {op!r} needs a numeric question; {node['answer']!r} is {kind}",
+        )
+        return
+    for value in values:
+        if kind == "boolean" and not isinstance(value, bool):
+            yield where, f"{node['answer']!r} is boolean; {value!r} is not true or false"
+        elif kind == "choice":
+            options = [o["value"] for o in question.get("options", [])]
+            if value not in options:
+                yield (
+                    where,
+                    f"{value!r} is not an option of {node['answer']!r} ({', '.join(options)})",
+                )
+        elif kind in ("integer", "number") and not _is_number(value):
+            yield where, f"{node['answer']!r} is numeric; {value!r} is not a number"
+
+
+def _quantities(data):
+    amount = data["amount"]
+    yield ("amount", "base"), amount["base"]
+    for i, tier in enumerate(amount.get("tiers", ())):
+        yield ("amount", "tiers", i, "amount"), tier["amount"]
+
+
+def _is_text(node) -> bool:
+    return (
+        isinstance(node, dict)
+        and bool(node)
+        and all(
+            isinstance(k, str) and _LANG.match(k) and isinstance(v, str) for k, v in node.items()
+        )
+    )
+
+
+def _text_objects(node, path=()):
+    """Every translatable text ``{fr: …, en: …}`` of the rule set: (path, dict)."""
+    if _is_text(node):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _text_objects(value, (*path, key))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _text_objects(item, (*path, i))
+
+
+def _texts(node):
+    """Every string of every translatable text: (path, string)."""
+    for path, text in _text_objects(node):
+        for lang, value in text.items():
+            yield (*path, lang), value
+
+
+def _budget_problems(data: dict):
+    """Rules the engine could only evaluate by trying too many combinations."""
+    structure = Structure(data)
+    for group in structure.over_budget():
+        keys = ", ".join(group.keys)
+        criterion = group.criteria[0] if group.criteria else None
+        path = ("criteria", criterion) if criterion is not None else ("questions",)
+        yield (
+            path,
+            (
+                f"the questions {keys} share conditions: {group.size:,} combinations of their "
+                f"answer classes to examine, over the engine's budget of {GROUP_BUDGET:,}; "
+                "split the conditions so that fewer questions depend on each other"
+            ),
+        )
+
+
+def rules_files(directory: Path = RULES_DIR) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml"))
+
+
+def default_rules() -> Path:
+    """The rules file used when none is named: ``$SELFCHECK_RULES``, else the
+    only ``rules/*.yaml``. Raises RulesError when that choice is ambiguous."""
+    named = os.environ.get(RULES_ENV)
+    if named:
+        return Path(named)
+    files = rules_files()
+    if len(files) == 1:
+        return files[0]
+    listed = ", ".join(p.name for p in files) or "none"
+    raise RulesError(
+        [
+            f"{RULES_DIR}:0: {len(files)} rules files ({listed}): name one with --rules "
+            f"or {RULES_ENV}"
+        ]
+    )

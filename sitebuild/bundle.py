@@ -1,0 +1,309 @@
+"""The self-check's files, computed once per build: rules bundle, engine wheel,
+Pyodide runtime, the widget's scripts and styles.
+
+``Bundle.for_rules(rules)`` prepares them (the wheel is cached on disk in
+``build/`` by a hash of its sources); ``bundle.write(site_dir)`` writes them
+into ``<site>/assets/selfcheck/``::
+
+    boot.js widget.js worker.js widget.css    from sitebuild/web/ (and md-*.js, which
+                                              replace Material's inline scripts)
+    rules-<version>-<sha8>.json               the rules, compiled from the YAML
+    engine-<sha8>/selfcheck-…-py3-none-any.whl the engine (a real wheel)
+    pyodide-<version>/                        Pyodide's four boot files + a lock
+                                              stub (info only, no packages)
+
+``check_pages(site)`` then checks the built pages: no inline script (the
+Content Security Policy forbids them), and every self-check page names files
+that exist.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[1]
+ENGINE_PACKAGE = ROOT / "selfcheck"
+WEB = Path(__file__).resolve().parent / "web"
+PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
+WHEEL_CACHE = ROOT / "build" / "selfcheck-wheel"
+ASSETS = "assets/selfcheck"  # the widget's folder, relative to the site root
+PYODIDE_BOOT_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+WEB_FILES = (
+    "boot.js",
+    "widget.js",
+    "worker.js",
+    "widget.css",
+    "md-head.js",
+    "md-palette.js",
+    "md-content.js",
+)
+# What the browser needs of the engine package: the modules that run in
+# Pyodide (standard library only) and the word catalogues. The loader and the
+# command line (PyYAML, jsonschema) stay out.
+ENGINE_MODULES = (
+    "__init__.py",
+    "analysis.py",
+    "conditions.py",
+    "engine.py",
+    "form.py",
+    "formatting.py",
+    "parsing.py",
+    "words.py",
+)
+
+
+class BuildError(PluginError):
+    """The self-check's files cannot be prepared: stops the build with a message."""
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Every file the self-check needs, with the names the pages use."""
+
+    rules: dict
+    rules_name: str
+    rules_bytes: bytes
+    wheel_path: str  # engine-<sha8>/selfcheck-<version>-py3-none-any.whl
+    wheel_bytes: bytes
+    pyodide: str  # pyodide-<version>/
+    web_version: str
+
+    @classmethod
+    def for_rules(cls, rules: dict) -> Bundle:
+        """The bundle of a rule set (computed once per process and rule set)."""
+        data = json.dumps(rules, ensure_ascii=False, separators=(",", ":")).encode()
+        return _bundle(data)
+
+    def files(self) -> dict:
+        """Where each file is, relative to ``assets/selfcheck/``."""
+        return {"rules": self.rules_name, "wheel": self.wheel_path, "pyodide": self.pyodide}
+
+    def query(self) -> str:
+        """The query string that names the engine's files (relative to
+        ``assets/selfcheck/``): ``boot.js`` hands it on to ``worker.js``, which
+        boots from it at once."""
+        params = {"v": self.web_version, **self.files()}
+        return "?" + urllib.parse.urlencode(params)
+
+    def asset(self, name: str, versioned: bool = True) -> str:
+        """A web file's path from the site root, with its version query."""
+        suffix = f"?v={self.web_version}" if versioned else ""
+        return f"{ASSETS}/{name}{suffix}"
+
+    def write(self, site_dir) -> None:
+        """Write every file into ``<site_dir>/assets/selfcheck/`` (files already
+        there and identical are left alone)."""
+        out = Path(site_dir) / ASSETS
+        _write(out / self.rules_name, self.rules_bytes)
+        _write(out / self.wheel_path, self.wheel_bytes)
+        pyodide = out / self.pyodide
+        for name in PYODIDE_BOOT_FILES:
+            _copy(PYODIDE_DIR / name, pyodide / name)
+        _write(pyodide / "pyodide-lock.json", _lock_stub())
+        for name in WEB_FILES:
+            _copy(WEB / name, out / name)
+
+
+@functools.cache
+def _bundle(rules_bytes: bytes) -> Bundle:
+    wheel_dir, wheel_name, wheel_bytes = engine_wheel()
+    return Bundle(
+        rules=json.loads(rules_bytes),
+        rules_name=f"rules-{json.loads(rules_bytes)['version']}-{_sha(rules_bytes)[:8]}.json",
+        rules_bytes=rules_bytes,
+        wheel_path=f"{wheel_dir}/{wheel_name}",
+        wheel_bytes=wheel_bytes,
+        pyodide=f"pyodide-{pyodide_version()}/",
+        web_version=_web_version(),
+    )
+
+
+# ---------------------------------------------------------------------------
+# The engine wheel
+
+
+def _engine_sources() -> list[Path]:
+    return [ENGINE_PACKAGE / name for name in ENGINE_MODULES] + sorted(
+        (ENGINE_PACKAGE / "locales").glob("*.json")
+    )
+
+
+def _version() -> str:
+    text = (ENGINE_PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__ = "([^"]+)"', text, re.MULTILINE)
+    if not match:
+        raise BuildError("selfcheck/__init__.py has no __version__")
+    return match.group(1)
+
+
+_WHEEL_PYPROJECT = """\
+[build-system]
+requires = ["setuptools"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "selfcheck"
+version = "{version}"
+description = "The self-check engine, as the browser runs it (standard library only)"
+requires-python = ">=3.12"
+
+[tool.setuptools]
+packages = ["selfcheck"]
+
+[tool.setuptools.package-data]
+selfcheck = ["locales/*.json"]
+"""
+
+
+def _wheel_key() -> str:
+    digest = hashlib.sha256(_WHEEL_PYPROJECT.encode() + _version().encode())
+    for path in _engine_sources():
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@functools.cache
+def engine_wheel() -> tuple[str, str, bytes]:
+    """(folder, file name, bytes) of the engine wheel, built once per process
+    and cached on disk in build/ by a hash of its sources."""
+    key = _wheel_key()
+    cached = sorted((WHEEL_CACHE / key[:16]).glob("selfcheck-*-py3-none-any.whl"))
+    path = cached[0] if cached else _build_wheel(WHEEL_CACHE / key[:16])
+    return f"engine-{key[:8]}", path.name, path.read_bytes()
+
+
+def _build_wheel(dest: Path) -> Path:
+    """``pip wheel`` on a copy of the engine's files with a pyproject of its own
+    (no dependencies: the browser has none), moved into ``dest`` in one step
+    (builds may run side by side)."""
+    if importlib.util.find_spec("setuptools") is None:
+        raise BuildError("setuptools is missing from the build environment: run `make setup`")
+    WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="tmp-", dir=WHEEL_CACHE) as tmp:
+        src, dist = Path(tmp) / "src", Path(tmp) / "dist"
+        for path in _engine_sources():
+            target = src / path.relative_to(ROOT)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        (src / "pyproject.toml").write_text(
+            _WHEEL_PYPROJECT.format(version=_version()), encoding="utf-8"
+        )
+        command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"]
+        command += ["--no-build-isolation", "--no-index", "-w", str(dist), str(src)]
+        run = subprocess.run(command, capture_output=True, text=True, check=False)
+        if run.returncode:
+            raise BuildError(f"pip wheel failed:\n{run.stdout}{run.stderr}")
+        wheels = sorted(dist.glob("selfcheck-*-py3-none-any.whl"))
+        if not wheels:
+            raise BuildError("pip wheel wrote no selfcheck-*-py3-none-any.whl")
+        dest.mkdir(parents=True, exist_ok=True)
+        os.replace(wheels[0], dest / wheels[0].name)
+    return dest / wheels[0].name
+
+
+# ---------------------------------------------------------------------------
+# Pyodide and the web files
+
+
+@functools.cache
+def pyodide_version() -> str:
+    """The installed Pyodide version; it must be the one package.json pins."""
+    try:
+        installed = json.loads((PYODIDE_DIR / "package.json").read_text(encoding="utf-8"))
+    except OSError:
+        raise BuildError(
+            f"Pyodide is not installed in {PYODIDE_DIR}: run `npm ci` (or `make setup`)"
+        ) from None
+    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    wanted = pinned.get("dependencies", {}).get("pyodide")
+    if installed["version"] != wanted:
+        raise BuildError(
+            f"node_modules has Pyodide {installed['version']} but package.json pins "
+            f"{wanted}: run `npm ci`"
+        )
+    missing = [f for f in PYODIDE_BOOT_FILES if not (PYODIDE_DIR / f).is_file()]
+    if missing:
+        raise BuildError(f"Pyodide files missing from {PYODIDE_DIR}: {', '.join(missing)}")
+    return installed["version"]
+
+
+def _lock_stub() -> bytes:
+    """Pyodide's lock file reduced to its ``info`` (checked against the runtime's
+    ABI): the widget loads no package from the lock, so none is listed."""
+    lock = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
+    return json.dumps({"info": lock["info"], "packages": {}}, separators=(",", ":")).encode()
+
+
+def _web_version() -> str:
+    digest = hashlib.sha256()
+    for name in WEB_FILES:
+        digest.update((WEB / name).read_bytes())
+    return digest.hexdigest()[:8]
+
+
+def _write(path: Path, data: bytes) -> None:
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _copy(source: Path, target: Path) -> None:
+    old, new = (target.stat() if target.is_file() else None), source.stat()
+    if old and (old.st_size, old.st_mtime_ns) == (new.st_size, new.st_mtime_ns):
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+
+
+# ---------------------------------------------------------------------------
+# Checking the built pages
+
+_SCRIPT = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+_WIDGET_JS = re.compile(r'<script type="module" async src="([^"]*widget\.js)(?:\?[^"]*)?"')
+
+
+def check_pages(site: Path) -> None:
+    """Every page: no inline script; every self-check page: its files exist."""
+    problems = []
+    for page in sorted(Path(site).rglob("*.html")):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        where = page.relative_to(site).as_posix()
+        for match in _SCRIPT.finditer(text):
+            attrs = match.group(1)
+            if "src=" not in attrs and 'type="application/json"' not in attrs:
+                problems.append(f"{where}: inline <script{attrs}> (the CSP forbids it)")
+        if "data-selfcheck-root" not in text:
+            continue
+        found = _WIDGET_JS.search(text)
+        script = (page.parent / found.group(1)).resolve() if found else None
+        if script is None or not script.is_file():
+            problems.append(f"{where}: the widget's script does not resolve to a file")
+            continue
+        folder = script.parent
+        for attr in ("data-rules", "data-wheel", "data-pyodide"):
+            value = re.search(rf'{attr}="([^"]*)"', text)
+            if value is None or not (folder / html.unescape(value.group(1))).exists():
+                problems.append(f"{where}: {attr} does not name a file of the build")
+    if problems:
+        raise BuildError("\n".join(problems))

@@ -1,0 +1,119 @@
+"""MkDocs hooks: the rules file drives the site.
+
+- ``on_config`` loads and validates the rules (``$SELFCHECK_RULES``, else the
+  only ``rules/*.yaml``); an invalid file stops the build with the loader's
+  one-line-per-problem message.
+- ``on_env`` gives the theme's templates the word catalogue: ``t("key")``.
+- ``on_page_markdown`` renders each page as a Jinja template (sitebuild/pages.py:
+  ``{{ param.NAME }}``, ``{{ source.ID }}``, ``{{ criteria }}``…; an unknown name
+  stops the build, naming the page) and appends the glossary abbreviations
+  of the page's language.
+- ``on_page_context`` gives the self-check page (front matter ``template:
+  selfcheck.html``) its widget's context (sitebuild/widget.py).
+- ``on_post_build`` writes the self-check's files (sitebuild/bundle.py) and
+  checks the built pages.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+from mkdocs.exceptions import PluginError
+
+from selfcheck import loader, words
+from sitebuild import pages, widget
+from sitebuild.bundle import Bundle, check_pages
+
+WIDGET_TEMPLATE = "selfcheck.html"
+
+_state: dict = {}
+
+
+def on_config(config, **kwargs):
+    try:
+        _state["rules"] = loader.load(loader.default_rules())
+    except loader.RulesError as exc:
+        raise PluginError(f"invalid rules file:\n{exc}") from None
+    return config
+
+
+def on_env(env, config, files, **kwargs):
+    env.globals["t"] = functools.partial(words.text, config.theme["language"])
+    return env
+
+
+def page_language(page) -> str:
+    """The page's language: its folder in docs/ (``en/faq.md`` → ``en``)."""
+    return page.file.src_uri.split("/", 1)[0]
+
+
+def page_url(lang: str, path: str) -> str:
+    """The site-root URL of ``docs/<lang>/<path>`` (``contexte.md#x`` →
+    ``en/contexte/#x``): what the theme's ``url`` filter takes."""
+    name, _, anchor = path.partition("#")
+    found = _state["files"].get_file_from_path(f"{lang}/{name}")
+    if found is None:
+        raise PluginError(f"the rules link to docs/{lang}/{name}, which does not exist")
+    return found.url + (f"#{anchor}" if anchor else "")
+
+
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    _state["files"] = files  # the build's files, as mkdocs-static-i18n has set them
+    lang = page_language(page)
+    try:
+        markdown = pages.expand(markdown, _state["rules"], lang)
+    except jinja2.TemplateError as exc:
+        line = f":{exc.lineno}" if getattr(exc, "lineno", None) else ""
+        raise PluginError(f"docs/{page.file.src_uri}{line}: {exc.message}") from None
+    abbreviations = Path(config["docs_dir"]) / "includes" / f"abbreviations.{lang}.md"
+    if abbreviations.exists():
+        markdown += "\n\n" + abbreviations.read_text(encoding="utf-8")
+    return markdown
+
+
+def on_page_context(context, page, config, nav, **kwargs):
+    if page.meta.get("template") == WIDGET_TEMPLATE:
+        lang = page_language(page)
+        bundle = Bundle.for_rules(_state["rules"])
+        context["selfcheck"] = widget.context(bundle, lang, functools.partial(page_url, lang))
+    return context
+
+
+def on_post_build(config, **kwargs):
+    # Idempotent: each language's build writes the same files.
+    Bundle.for_rules(_state["rules"]).write(config["site_dir"])
+    check_pages(Path(config["site_dir"]))
+
+
+# The 404 page. mkdocs-static-i18n runs one MkDocs build per language into the
+# same site folder, and each build writes the theme's 404.html at its root: the
+# English build, which runs last, would leave an English root 404.html (wrong
+# lang attribute and text for a French site). The default language's 404 stays
+# at the root; the others go to <lang>/404.html.
+
+
+def on_template_context(context, template_name, config, **kwargs):
+    # The plugin sets each page's language links (extra.alternate) and leaves
+    # the last page's on the 404: point them at the language home pages.
+    i18n = config.plugins.get("i18n")
+    if template_name == "404.html" and getattr(i18n, "extra_alternate", None):
+        # Attribute, not item: the plugin sets the attribute, which Jinja reads first.
+        config.extra.alternate = [dict(alt) for alt in i18n.extra_alternate]
+    return context
+
+
+def on_post_template(output_content, template_name, config, **kwargs):
+    if template_name != "404.html":
+        return output_content
+    i18n = config.plugins.get("i18n")
+    language = config.theme["language"]
+    default = getattr(i18n, "default_language", None) or language
+    if language == default:
+        _state["404.html"] = output_content
+        return output_content
+    target = Path(config["site_dir"]) / language / "404.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(output_content, encoding="utf-8")
+    return _state.get("404.html", output_content)

@@ -1,0 +1,259 @@
+"""The pages' placeholders, expanded by Jinja from the rule set.
+
+Every page of ``docs/`` is a Jinja template (``StrictUndefined``: an unknown
+name stops the build) rendered with:
+
+``{{ param.NAME }}``      a parameter's value, formatted for the page's language
+``{{ rules.version }}``   the rule set's version; ``rules.checked_on``, its check date
+``{{ source.ID }}``       a Markdown link to the source's entry on the Sources page
+``{{ criteria }}``        the criteria, generated (templates/criteria.md)
+``{{ sources_list }}``    the rule file's sources and what each supports
+                          (templates/sources.md)
+
+Jinja's comments are ``{## … ##}`` here, so that Markdown's ``{#anchor}`` stays
+as it is. Printed values have ``<``, ``>`` and ``&`` escaped, so that a text of
+the rules never turns into markup.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from selfcheck import words
+from selfcheck.conditions import condition_value, quantity_value
+from selfcheck.formatting import (
+    colon,
+    format_date,
+    format_quantity,
+    join_or,
+    quote,
+    render_text,
+)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The Jinja environment of the pages and of the generated Markdown."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        finalize=_markdown_safe,
+        comment_start_string="{##",
+        comment_end_string="##}",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _markdown_safe(value):
+    """A value printed into Markdown: HTML's special signs escaped (``<``, ``>``,
+    ``&``), so that a text of the rules never becomes markup; Markup (generated
+    Markdown, links) as it is."""
+    if isinstance(value, Markup):
+        return value
+    text = str(value)
+    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def expand(markdown: str, ruleset: dict, lang: str) -> str:
+    """A page's Markdown with its placeholders expanded (jinja2 errors for an
+    unknown name or a syntax error: the caller names the page)."""
+    return environment().from_string(markdown).render(page_context(ruleset, lang))
+
+
+def page_context(ruleset: dict, lang: str) -> dict:
+    """What a page may name."""
+    return {
+        "param": {name: format_parameter(ruleset, name, lang) for name in ruleset["parameters"]},
+        "rules": {
+            "id": ruleset["id"],
+            "version": ruleset["version"],
+            "checked_on": format_date(ruleset["checked_on"], lang),
+        },
+        "source": {s["id"]: source_link(s, lang) for s in ruleset["sources"]},
+        "criteria": Markup(criteria_markdown(ruleset, lang)),
+        "sources_list": Markup(sources_markdown(ruleset, lang)),
+    }
+
+
+def format_parameter(ruleset: dict, name: str, lang: str) -> str:
+    param = ruleset["parameters"][name]
+    return format_quantity(param["value"], param.get("unit"), lang)
+
+
+def source_link(source: dict, lang: str) -> Markup:
+    """``[Le Journal, 8 avril 2020](sources.md#journal)``."""
+    text = words.text(
+        lang, "pages.outlet_date", outlet=source["outlet"], date=format_date(source["date"], lang)
+    )
+    return Markup("[{}](sources.md#{})").format(text, source["id"])
+
+
+# ---------------------------------------------------------------------------
+# The criteria page
+
+
+def condition_lines(ruleset: dict, node: dict, lang: str, depth: int = 0) -> list[dict]:
+    """A condition tree as the lines of a nested list: ``{depth, text, value}``."""
+    for key in ("all", "any"):
+        if key in node:
+            lines = [{"depth": depth, "text": words.text(lang, f"pages.{key}"), "value": ""}]
+            for child in node[key]:
+                lines += condition_lines(ruleset, child, lang, depth + 1)
+            return lines
+    if "not" in node:
+        head = {"depth": depth, "text": words.text(lang, "pages.not"), "value": ""}
+        return [head, *condition_lines(ruleset, node["not"], lang, depth + 1)]
+    question = next(q for q in ruleset["questions"] if q["id"] == node["answer"])
+    constant = condition_value(ruleset, node)
+    values = constant if isinstance(constant, list) else [constant]
+    shown = join_or([_value_words(ruleset, question, v, lang) for v in values], lang)
+    label = quote(render_text(ruleset, question["label"], lang), lang)
+    text = " ".join(
+        [words.text(lang, "pages.answer"), label, words.text(lang, f"pages.ops.{node['op']}")]
+    )
+    return [{"depth": depth, "text": text, "value": shown}]
+
+
+def _value_words(ruleset: dict, question: dict, value, lang: str) -> str:
+    if question["type"] == "boolean":
+        return words.text(lang, "yes" if value else "no").lower()
+    if question["type"] == "choice":
+        option = next(o for o in question["options"] if o["value"] == value)
+        return quote(render_text(ruleset, option["label"], lang), lang)
+    return format_quantity(value, question.get("unit"), lang)
+
+
+def _level(confidence: str, lang: str) -> str:
+    return words.text(lang, f"levels.{confidence}")
+
+
+def criteria_markdown(ruleset: dict, lang: str) -> str:
+    """The criteria page: each criterion with its condition, note, confidence
+    and sources; the amount rule; the reference values."""
+
+    def text(node: dict) -> str:
+        return render_text(ruleset, node, lang)
+
+    sources = {s["id"]: s for s in ruleset["sources"]}
+
+    def links(ids) -> list:
+        return [source_link(sources[i], lang) for i in ids]
+
+    caveat = ruleset.get("caveat")
+    amount = ruleset["amount"]
+    currency = amount["currency"]
+    return (
+        environment()
+        .get_template("criteria.md")
+        .render(
+            t=functools.partial(words.text, lang),
+            colon=colon(lang),
+            caveat={"title": text(caveat["title"]), "text": text(caveat["text"])}
+            if caveat
+            else None,
+            rules_line=words.text(
+                lang,
+                "result.rules_line",
+                version=ruleset["version"],
+                checked_on=format_date(ruleset["checked_on"], lang),
+            ),
+            criteria=[
+                {
+                    "id": c["id"],
+                    "title": text(c["title"]),
+                    "lines": condition_lines(ruleset, c["condition"], lang),
+                    "note": text(c["note"]),
+                    "confidence": _level(c["confidence"], lang),
+                    "sources": links(c["sources"]),
+                }
+                for c in ruleset["criteria"]
+            ],
+            amount={
+                "text": text(amount["text"]) if "text" in amount else "",
+                "base": format_quantity(quantity_value(ruleset, amount["base"]), currency, lang),
+                "tiers": [
+                    {
+                        "head": words.text(
+                            lang,
+                            "pages.amount_tier",
+                            amount=format_quantity(
+                                quantity_value(ruleset, tier["amount"]), currency, lang
+                            ),
+                        ),
+                        "lines": condition_lines(ruleset, tier["condition"], lang),
+                    }
+                    for tier in amount.get("tiers", ())
+                ],
+                "note": text(amount["note"]) if "note" in amount else "",
+                "confidence": _level(amount["confidence"], lang),
+                "sources": links(amount["sources"]),
+            },
+            parameters=[
+                {
+                    "label": text(p["label"]),
+                    "value": format_parameter(ruleset, name, lang),
+                    "sources": links(p["sources"]),
+                }
+                for name, p in ruleset["parameters"].items()
+            ],
+        )
+    )
+
+
+# ---------------------------------------------------------------------------
+# The sources page
+
+
+def citations(ruleset: dict, lang: str) -> dict:
+    """source id → what the rules file cites it for, in words."""
+    cited: dict = {s["id"]: [] for s in ruleset["sources"]}
+
+    def add(ids, what):
+        for source_id in ids:
+            if what not in cited[source_id]:
+                cited[source_id].append(what)
+
+    for criterion in ruleset["criteria"]:
+        title = render_text(ruleset, criterion["title"], lang)
+        link = Markup("[{}](criteres.md#{})").format(title, criterion["id"])
+        add(criterion["sources"], Markup("{} {}").format(words.text(lang, "pages.criterion"), link))
+    for section in ruleset.values():
+        if isinstance(section, dict) and "cited_for" in section:
+            what = render_text(ruleset, section["cited_for"], lang)
+            add(section.get("sources", ()), what)
+            add(section.get("combinable_sources", ()), what)
+    for param in ruleset["parameters"].values():
+        add(param["sources"], render_text(ruleset, param["label"], lang).lower())
+    for step in [*ruleset.get("next_steps", ()), *ruleset.get("other_aids", ())]:
+        add(step.get("sources", ()), render_text(ruleset, step["text"], lang))
+    return cited
+
+
+def sources_markdown(ruleset: dict, lang: str) -> str:
+    cited = citations(ruleset, lang)
+    return (
+        environment()
+        .get_template("sources.md")
+        .render(
+            t=functools.partial(words.text, lang),
+            colon=colon(lang),
+            sources=[
+                {
+                    "id": s["id"],
+                    "heading": f"{s['outlet']} — {format_date(s['date'], lang)}",
+                    "title": s["title"],
+                    "url": s["url"],
+                    "cited": cited[s["id"]],
+                }
+                for s in ruleset["sources"]
+            ],
+        )
+    )

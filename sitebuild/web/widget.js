@@ -1,0 +1,370 @@
+// The self-check widget (main thread). It moves the form to the engine
+// (worker.js: Pyodide + selfcheck.form) and the engine's answer into the page.
+// It decides nothing and formats nothing: the verdict, the amounts, every
+// text, the share fragment, which questions still matter and how a typed
+// number was read all come from Python. The words it needs while running
+// come from the page's JSON block (#selfcheck-words), rendered at build time
+// from the catalogue (selfcheck/locales/).
+//
+// Testing contract: see README.md, "Self-check widget contract".
+
+const root = document.querySelector("[data-selfcheck-root]");
+const lang = root.dataset.lang;
+const $ = (selector) => root.querySelector(selector);
+const words = JSON.parse($("#selfcheck-words").textContent);
+const form = $("#selfcheck-form");
+const questions = [...root.querySelectorAll("[data-question]")];
+const result = $("#selfcheck-result");
+const outcome = $(".selfcheck-outcome");
+const waiting = $(".selfcheck-waiting");
+const announcer = $("#selfcheck-announce");
+const statusBox = $("#selfcheck-status");
+const shareBox = $("#selfcheck-share");
+const shareUrl = $("#selfcheck-share-url");
+const showAllButton = $('[data-action="show-all"]');
+const criterionTemplate = $("#selfcheck-criterion");
+const sourceTemplate = $("#selfcheck-source");
+
+// ---------------------------------------------------------------------------
+// The engine, in a module worker
+
+let worker = null;
+let nextId = 0;
+const pending = new Map();
+let settle;
+const ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
+ready.catch(() => {}); // failures are shown in the page; callers still see the rejection
+
+// Ask the worker: kind "answers" (the JSON contract) or "form" (the form's view).
+function ask(kind, payload) {
+  return ready.then(
+    () =>
+      new Promise((resolve, reject) => {
+        const id = ++nextId;
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, kind, json: JSON.stringify(payload), lang });
+      }),
+  );
+}
+
+const evaluate = (answers) => ask("answers", answers ?? {});
+
+const timers = [];
+
+function fail(reason, detail) {
+  if (root.dataset.state === "error") return;
+  timers.forEach(clearTimeout);
+  worker?.terminate();
+  root.dataset.state = "error";
+  statusBox.hidden = true;
+  const box = $("#selfcheck-error");
+  for (const p of box.querySelectorAll("[data-reason]")) p.hidden = p.dataset.reason !== reason;
+  box.hidden = false;
+  console.warn("selfcheck: the engine could not start:", reason, detail ?? "");
+  const error = new Error(`selfcheck engine unavailable (${reason})`);
+  settle.reject(error);
+  for (const { reject } of pending.values()) reject(error);
+  pending.clear();
+}
+
+function start() {
+  if (typeof WebAssembly !== "object" || typeof Worker !== "function") return fail("nowasm");
+  timers.push(setTimeout(() => fail("timeout"), Number(root.dataset.timeout)));
+  timers.push(
+    setTimeout(() => {
+      $(".selfcheck-status-text").textContent = words.slow;
+    }, Number(root.dataset.slow)),
+  );
+  // boot.js (in the page's <head>) has usually started the worker already.
+  const boot = globalThis.selfcheckBoot;
+  try {
+    worker =
+      boot?.worker ?? new Worker(new URL(root.dataset.worker, new URL(".", import.meta.url)), { type: "module" });
+  } catch (error) {
+    return fail("worker", error);
+  }
+  const onError = (message) => fail(message ? "worker" : "network", message); // no message: the script did not load
+  const onMessage = (data) => {
+    if (data.type === "ready") {
+      timers.forEach(clearTimeout);
+      root.dataset.state = "ready";
+      statusBox.hidden = true;
+      settle.resolve();
+      refresh(true);
+    } else if (data.type === "error") {
+      fail(data.reason, data.message);
+    } else {
+      const call = pending.get(data.id);
+      pending.delete(data.id);
+      if (data.error) call?.reject(new Error(data.error));
+      else call?.resolve(JSON.parse(data.json));
+    }
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    onError(event.message);
+  };
+  worker.onmessage = ({ data }) => onMessage(data);
+  for (const said of boot?.early.splice(0) ?? []) {
+    if ("error" in said) onError(said.error);
+    else onMessage(said.data);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The form as it stands: each field's raw value (the keys are the engine's)
+
+const isChoice = (q) => q.dataset.type === "choice" || q.dataset.type === "boolean";
+const textInput = (q) => q.querySelector("input[type=text]");
+const unknownBox = (q) => q.querySelector("[data-unknown-for]");
+
+function readForm() {
+  const values = {};
+  const unknown = [];
+  for (const q of questions) {
+    const key = q.dataset.question;
+    if (isChoice(q)) {
+      const checked = q.querySelector("input[type=radio]:checked");
+      if (!checked) continue;
+      if (checked.value === "") unknown.push(key);
+      else values[key] = checked.value;
+    } else if (unknownBox(q).checked) {
+      unknown.push(key);
+    } else if (textInput(q).value.trim() !== "") {
+      values[key] = textInput(q).value.trim();
+    }
+  }
+  return { form: values, unknown };
+}
+
+function setUnknown(q, unknown) {
+  unknownBox(q).checked = unknown;
+  textInput(q).disabled = unknown;
+  if (unknown) textInput(q).value = "";
+}
+
+function clearForm() {
+  form.reset();
+  for (const q of questions) if (!isChoice(q)) setUnknown(q, false);
+}
+
+function answersInFragment() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  return questions.some((q) => params.has(q.dataset.question)) ? params : null;
+}
+
+// A share fragment back into the form: option values and numbers as written
+// (the engine wrote them so that they read back exactly).
+function fill(params) {
+  clearForm();
+  for (const q of questions) {
+    const value = params.get(q.dataset.question);
+    if (value === null) continue;
+    if (isChoice(q)) {
+      const radio = [...q.querySelectorAll("input[type=radio]")].find((r) => r.value === value);
+      if (radio) radio.checked = true;
+    } else {
+      textInput(q).value = value;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The engine's answer into the page
+
+function slots(node) {
+  return Object.fromEntries([...node.querySelectorAll("[data-slot]")].map((n) => [n.dataset.slot, n]));
+}
+
+function criterionItem(criterion, shown) {
+  const item = criterionTemplate.content.firstElementChild.cloneNode(true);
+  item.dataset.criterion = criterion.id;
+  item.dataset.status = criterion.status;
+  const slot = slots(item);
+  slot.mark.textContent = shown.mark;
+  slot.status.textContent = `${shown.status} `;
+  slot.title.textContent = criterion.title;
+  slot.reason.textContent = criterion.reason;
+  slot.moot.textContent = shown.moot;
+  slot.moot.hidden = shown.moot === "";
+  slot.confidence.textContent = shown.confidence;
+  for (const source of shown.sources) {
+    const entry = sourceTemplate.content.firstElementChild.cloneNode(true);
+    const link = entry.querySelector("a");
+    link.href = source.url;
+    link.title = source.title;
+    link.textContent = source.label;
+    slot.sources.append(entry);
+  }
+  return item;
+}
+
+function showFieldErrors(errors) {
+  const messages = new Map(errors.map((e) => [e.question, e.text]));
+  for (const q of questions) {
+    const message = messages.get(q.dataset.question);
+    const box = q.querySelector(".selfcheck-field-error");
+    box.textContent = message ?? "";
+    box.hidden = message === undefined;
+    // Only the field that holds the answer is invalid, not its "I don't know".
+    for (const input of q.querySelectorAll("input[type=text], input[type=radio]")) {
+      if (message !== undefined) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    }
+  }
+}
+
+// Which questions show: the engine's `visible` (answered, "I don't know", or
+// still able to change the result), unless the reader asked to see every
+// question. The focused one never hides.
+let showAll = false;
+let visible = null;
+
+function showQuestions() {
+  if (!visible) return;
+  for (const q of questions) {
+    q.hidden = !(showAll || visible.includes(q.dataset.question) || q.contains(document.activeElement));
+  }
+}
+
+let firstVerdict = true;
+let lastAnnounced = "";
+
+function announce(text) {
+  if (text === lastAnnounced) return;
+  lastAnnounced = text;
+  announcer.textContent = text;
+}
+
+// No verdict to show (no answer yet, or an answer to correct): say why.
+function showNoResult(message) {
+  result.dataset.verdict = "";
+  result.dataset.amount = "";
+  $(".selfcheck-criteria").replaceChildren();
+  outcome.hidden = true;
+  waiting.textContent = message;
+  waiting.hidden = false;
+}
+
+function render(view, touched, speak) {
+  const res = view.result;
+  const shown = res.display;
+  // The answers this result reflects, as in a share link (tests wait on it).
+  result.dataset.answers = view.fragment;
+  showFieldErrors(shown.errors);
+  if (res.errors.length) return showNoResult(words.result_fix);
+  visible = view.visible;
+  showQuestions();
+  if (!touched) return showNoResult(words.result_empty);
+  result.dataset.verdict = res.verdict;
+  result.dataset.amount = res.amount === null ? "" : String(res.amount);
+  const slot = slots(outcome);
+  slot.verdict.textContent = shown.verdict;
+  slot.hint.textContent = shown.hint;
+  slot.amount.textContent = shown.amount;
+  slot.amount.hidden = shown.amount === "";
+  slot.rules.textContent = shown.rules;
+  $(".selfcheck-criteria").replaceChildren(
+    ...res.criteria.map((criterion, index) => criterionItem(criterion, shown.criteria[index])),
+  );
+  for (const block of root.querySelectorAll("[data-show-for]")) {
+    block.hidden = !block.dataset.showFor.split(" ").includes(res.verdict);
+  }
+  waiting.hidden = true;
+  outcome.hidden = false;
+  if (firstVerdict) {
+    firstVerdict = false;
+    performance.mark("selfcheck:first-verdict"); // read by benchmarks/run.py
+  }
+  if (speak) announce(shown.announcement);
+}
+
+let sequence = 0;
+
+async function refresh(speak) {
+  if (root.dataset.state !== "ready") return;
+  const state = readForm();
+  const mine = ++sequence;
+  let view;
+  try {
+    view = await ask("form", state);
+  } catch {
+    return;
+  }
+  const touched = Object.keys(state.form).length + state.unknown.length > 0;
+  if (mine === sequence) render(view, touched, speak);
+  return view;
+}
+
+// ---------------------------------------------------------------------------
+// Events
+
+let debounce;
+
+form.addEventListener("submit", (event) => event.preventDefault());
+form.addEventListener("input", (event) => {
+  if (event.target.type !== "text") return;
+  clearTimeout(debounce);
+  debounce = setTimeout(() => refresh(true), 300);
+});
+form.addEventListener("change", (event) => {
+  const box = event.target.closest("[data-unknown-for]");
+  if (box) {
+    const q = box.closest("[data-question]");
+    setUnknown(q, box.checked);
+    if (!box.checked) textInput(q).focus();
+  }
+  clearTimeout(debounce);
+  refresh(true);
+});
+
+root.addEventListener("click", async (event) => {
+  const action = event.target.closest("[data-action]")?.dataset.action;
+  if (action === "show-all") {
+    showAll = !showAll;
+    showAllButton.setAttribute("aria-pressed", String(showAll));
+    showQuestions();
+  } else if (action === "share") {
+    await ready.catch(() => {});
+    const view = await refresh(false);
+    if (!view) return;
+    const fragment = view.fragment;
+    history.replaceState(history.state, "", fragment ? `#${fragment}` : location.pathname + location.search);
+    shareUrl.value = location.href;
+    shareBox.hidden = false;
+    shareUrl.focus();
+    shareUrl.select();
+  } else if (action === "copy") {
+    const copied = navigator.clipboard?.writeText(shareUrl.value) ?? Promise.reject();
+    copied.then(
+      () => announce(words.copied),
+      () => {
+        shareUrl.focus();
+        shareUrl.select();
+        announce(words.copy_failed);
+      },
+    );
+  } else if (action === "clear") {
+    clearForm();
+    showFieldErrors([]);
+    shareBox.hidden = true;
+    shareUrl.value = "";
+    if (location.hash) history.replaceState(history.state, "", location.pathname + location.search);
+    announce(words.cleared);
+    refresh(false);
+    questions[0].querySelector("input").focus();
+  }
+});
+
+addEventListener("hashchange", () => {
+  const params = answersInFragment();
+  if (params) {
+    fill(params);
+    refresh(true);
+  }
+});
+
+const initial = answersInFragment();
+if (initial) fill(initial);
+window.selfcheck = { ready, evaluate, lang };
+start();

@@ -1,0 +1,114 @@
+// The self-check engine in a module Web Worker: Pyodide (self-hosted), the
+// engine wheel and the rules bundle. It decides nothing itself: every message
+// is answered by selfcheck.form.Session (Python), JSON text in and out.
+//
+// Boots at once from its own URL: worker.js?v=…&pyodide=…&wheel=…&rules=…
+// (paths relative to this file), so no message round trip delays the start.
+// In:  {id, kind: "answers" | "form", json, lang}
+// Out: {type: "ready"} | {type: "error", reason, message}
+//      {id, json} | {id, error}
+
+const PYTHON = "from selfcheck.form import Session\nSession";
+
+let session = null;
+// Once a download has failed (and the boot reports it), Pyodide's own pending
+// fetch promises still reject: expected, not errors of the page.
+let bootFailed = false;
+self.addEventListener("unhandledrejection", (event) => {
+  if (bootFailed) event.preventDefault();
+});
+const queue = [];
+
+// A blocked or failed download must end the boot at once: Pyodide's loader
+// waits forever when its .wasm cannot be fetched. Every fetch of this worker
+// (Pyodide's included) goes through this wrapper.
+let downloadFailed;
+const failedDownload = new Promise(
+  (_, reject) =>
+    (downloadFailed = (error) => {
+      bootFailed = true;
+      reject(error);
+    }),
+);
+failedDownload.catch(() => {});
+const nativeFetch = globalThis.fetch.bind(globalThis);
+globalThis.fetch = async (resource, options) => {
+  const url = String(resource?.url ?? resource);
+  let response;
+  try {
+    response = await nativeFetch(resource, options);
+  } catch (error) {
+    downloadFailed(Object.assign(new Error(`${url}: ${error?.message ?? error}`), { reason: "network" }));
+    throw error;
+  }
+  const type = response.headers.get("content-type") ?? "";
+  if (!response.ok) {
+    downloadFailed(Object.assign(new Error(`${url}: HTTP ${response.status}`), { reason: "network" }));
+  } else if (/\.wasm$/.test(new URL(url, location).pathname) && !type.startsWith("application/wasm")) {
+    // Pyodide cannot compile it and does not say so: the server needs
+    // "Content-Type: application/wasm".
+    downloadFailed(
+      Object.assign(new Error(`${url}: served as "${type}", not application/wasm`), { reason: "network" }),
+    );
+  }
+  return response;
+};
+
+async function download(url, kind) {
+  const response = await fetch(url);
+  if (!response.ok) throw Object.assign(new Error(`${url}: HTTP ${response.status}`), { reason: "network" });
+  return kind === "text" ? response.text() : response.arrayBuffer();
+}
+
+function boot(urls) {
+  return Promise.race([start(urls), failedDownload]);
+}
+
+async function start({ pyodide: indexURL, wheel, rules }) {
+  // Start the small downloads while Pyodide boots.
+  const wheelData = download(wheel, "buffer");
+  const rulesText = download(rules, "text");
+  wheelData.catch(() => {});
+  rulesText.catch(() => {});
+  let loadPyodide;
+  try {
+    ({ loadPyodide } = await import(`${indexURL}pyodide.mjs`));
+  } catch (error) {
+    throw Object.assign(error, { reason: "network" });
+  }
+  const py = await loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} });
+  const sitePackages = py.runPython("import site; site.getsitepackages()[0]");
+  py.unpackArchive(await wheelData, "wheel", { extractDir: sitePackages });
+  const Session = py.runPython(PYTHON);
+  const instance = Session(await rulesText);
+  Session.destroy();
+  session = { answers: instance.evaluate, form: instance.form };
+}
+
+function answer({ id, kind, json, lang }) {
+  try {
+    postMessage({ id, json: session[kind](json, lang) });
+  } catch (error) {
+    postMessage({ id, error: String(error?.message ?? error) });
+  }
+}
+
+const params = new URL(self.location.href).searchParams;
+const here = (name) => new URL(params.get(name) ?? "", self.location.href).href;
+boot({ pyodide: here("pyodide"), wheel: here("wheel"), rules: here("rules") }).then(
+  () => {
+    postMessage({ type: "ready" });
+    queue.splice(0).forEach(answer);
+  },
+  (error) => {
+    bootFailed = true;
+    const message = String(error?.message ?? error);
+    const reason = error?.reason ?? (/fetch|import/i.test(message) ? "network" : "worker");
+    postMessage({ type: "error", reason, message });
+  },
+);
+
+self.onmessage = ({ data }) => {
+  if (session) answer(data);
+  else queue.push(data);
+};

@@ -1,0 +1,107 @@
+"""What the self-check widget's template (theme/partials/selfcheck.html) is
+rendered with, for one language: the questions and the fund's texts from the
+rules, the words from the catalogue, the files from the bundle.
+
+Links are paths from the site root; the template makes them relative to the
+page with MkDocs' ``url`` filter.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from markupsafe import Markup
+
+from selfcheck import words
+from selfcheck.form import BOOLEAN_VALUES
+from selfcheck.formatting import render_text
+from sitebuild.bundle import Bundle
+
+BOOT_TIMEOUT_S = 60  # the widget gives up (error state) after this
+SLOW_NOTICE_S = 15  # ... and says it is slow after this
+# The words widget.js needs while it runs (everything else is in the HTML or
+# comes with the engine's result).
+SCRIPT_WORDS = (
+    "widget.slow",
+    "widget.copied",
+    "widget.copy_failed",
+    "widget.cleared",
+    "widget.result_empty",
+    "widget.result_fix",
+)
+
+
+def context(bundle: Bundle, lang: str, page_url) -> dict:
+    """The template's ``selfcheck`` for one language. ``page_url(path)`` is the
+    site-root path of a page of docs/<lang>/ (``contexte.md#x`` →
+    ``en/contexte/#x``)."""
+    rules = bundle.rules
+    say = functools.partial(words.text, lang)
+
+    def text(node: dict) -> str:
+        return render_text(rules, node, lang)
+
+    def step(item: dict) -> dict:
+        link = item.get("link")
+        shown = None
+        if link:
+            external = "url" in link
+            href = link["url"] if external else page_url(link["page"])
+            shown = {"href": href, "text": text(link["text"]), "external": external}
+        return {"text": text(item["text"]), "link": shown}
+
+    return {
+        "lang": lang,
+        "t": say,
+        "with_link": functools.partial(with_link, lang),
+        "questions": [_question(rules, q, lang) for q in rules["questions"]],
+        "next_steps": [step(s) for s in rules.get("next_steps", ())],
+        "unknowns": [text(u["text"]) for u in rules.get("application", {}).get("unknown", ())],
+        "other_aids": [step(s) for s in rules.get("other_aids", ())],
+        "disclaimer": text(rules["result"]["disclaimer"]),
+        "criteria_page": page_url("criteres.md"),
+        "error_reasons": words.entry(lang, "widget.error_reasons"),
+        "script_words": {key.split(".")[-1]: say(key) for key in SCRIPT_WORDS},
+        "files": bundle.files(),
+        "worker": f"worker.js{bundle.query()}",
+        "boot": bundle.asset("boot.js", versioned=False) + bundle.query(),
+        "widget_js": bundle.asset("widget.js"),
+        "css": bundle.asset("widget.css"),
+        "timeout_ms": BOOT_TIMEOUT_S * 1000,
+        "slow_ms": SLOW_NOTICE_S * 1000,
+    }
+
+
+def with_link(lang: str, key: str, href: str, link_text: str) -> Markup:
+    """A catalogue sentence whose ``{link}`` becomes a link (escaped)."""
+    sentence = Markup.escape(words.text(lang, key))
+    link = Markup('<a href="{}">{}</a>').format(href, link_text)
+    return Markup(sentence.replace("{link}", link))
+
+
+def _question(rules: dict, question: dict, lang: str) -> dict:
+    kind = question["type"]
+    options = None
+    if kind == "boolean":
+        yes, no = (next(w for w, v in BOOLEAN_VALUES.items() if v is b) for b in (True, False))
+        options = [
+            {"value": yes, "label": words.text(lang, "yes")},
+            {"value": no, "label": words.text(lang, "no")},
+        ]
+    elif kind == "choice":
+        options = [
+            {"value": o["value"], "label": render_text(rules, o["label"], lang)}
+            for o in question["options"]
+        ]
+    if options is not None:
+        options.append({"value": "", "label": words.text(lang, "dont_know")})
+    unit = question.get("unit")
+    return {
+        "id": question["id"],
+        "type": kind,
+        "label": render_text(rules, question["label"], lang),
+        "help": render_text(rules, question["help"], lang) if "help" in question else "",
+        "options": options,
+        "unit": words.text(lang, f"units.{unit}.label") if unit else "",
+        "inputmode": "numeric" if kind == "integer" else "decimal",
+    }
