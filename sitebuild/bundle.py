@@ -9,8 +9,14 @@ into ``<site>/assets/selfcheck/``::
                                               replace Material's inline scripts)
     rules-<version>-<sha8>.json               the rules, compiled from the YAML
     engine-<sha8>/selfcheck-…-py3-none-any.whl the engine (a real wheel)
-    pyodide-<version>/                        Pyodide's four boot files + a lock
-                                              stub (info only, no packages)
+    engine-<sha8>/pyodide-lock.json           Pyodide's own lock plus the engine
+                                              with its sha256 (``pyodide lockfile
+                                              add-wheels``, from pyodide-build)
+    pyodide-<version>/                        Pyodide's four boot files
+
+The worker boots Pyodide with that lock and installs the engine with
+``loadPackage``, which checks the wheel's sha256 (Subresource Integrity): a
+wheel altered on the host or in a cache is refused, never run.
 
 ``check_pages(site)`` then checks the built pages: no inline script (the
 Content Security Policy forbids them), and every self-check page names files
@@ -84,6 +90,8 @@ class Bundle:
     rules_bytes: bytes
     wheel_path: str  # engine-<sha8>/selfcheck-<version>-py3-none-any.whl
     wheel_bytes: bytes
+    lock_path: str  # engine-<sha8>/pyodide-lock.json
+    lock_bytes: bytes
     pyodide: str  # pyodide-<version>/
     web_version: str
 
@@ -95,7 +103,12 @@ class Bundle:
 
     def files(self) -> dict:
         """Where each file is, relative to ``assets/selfcheck/``."""
-        return {"rules": self.rules_name, "wheel": self.wheel_path, "pyodide": self.pyodide}
+        return {
+            "rules": self.rules_name,
+            "wheel": self.wheel_path,
+            "lock": self.lock_path,
+            "pyodide": self.pyodide,
+        }
 
     def query(self) -> str:
         """The query string that names the engine's files (relative to
@@ -115,23 +128,25 @@ class Bundle:
         out = Path(site_dir) / ASSETS
         _write(out / self.rules_name, self.rules_bytes)
         _write(out / self.wheel_path, self.wheel_bytes)
+        _write(out / self.lock_path, self.lock_bytes)
         pyodide = out / self.pyodide
         for name in PYODIDE_BOOT_FILES:
             _copy(PYODIDE_DIR / name, pyodide / name)
-        _write(pyodide / "pyodide-lock.json", _lock_stub())
         for name in WEB_FILES:
             _copy(WEB / name, out / name)
 
 
 @functools.cache
 def _bundle(rules_bytes: bytes) -> Bundle:
-    wheel_dir, wheel_name, wheel_bytes = engine_wheel()
+    wheel_dir, wheel_name, wheel_bytes, lock_bytes = engine_wheel()
     return Bundle(
         rules=json.loads(rules_bytes),
         rules_name=f"rules-{json.loads(rules_bytes)['version']}-{_sha(rules_bytes)[:8]}.json",
         rules_bytes=rules_bytes,
         wheel_path=f"{wheel_dir}/{wheel_name}",
         wheel_bytes=wheel_bytes,
+        lock_path=f"{wheel_dir}/pyodide-lock.json",
+        lock_bytes=lock_bytes,
         pyodide=f"pyodide-{pyodide_version()}/",
         web_version=_web_version(),
     )
@@ -176,6 +191,7 @@ selfcheck = ["locales/*.json"]
 
 def _wheel_key() -> str:
     digest = hashlib.sha256(_WHEEL_PYPROJECT.encode() + _version().encode())
+    digest.update(pyodide_version().encode())  # the lock is Pyodide's own, plus the engine
     for path in _engine_sources():
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
@@ -183,23 +199,64 @@ def _wheel_key() -> str:
 
 
 @functools.cache
-def engine_wheel() -> tuple[str, str, bytes]:
-    """(folder, file name, bytes) of the engine wheel, built once per process
-    and cached on disk in build/ by a hash of its sources."""
+def engine_wheel() -> tuple[str, str, bytes, bytes]:
+    """(folder, file name, wheel bytes, lock bytes) of the engine, built once
+    per process and cached on disk in build/ by a hash of its sources: the
+    wheel, then its lock (the two always together, the lock naming the
+    wheel's sha256)."""
     key = _wheel_key()
-    cached = sorted((WHEEL_CACHE / key[:16]).glob("selfcheck-*-py3-none-any.whl"))
-    path = cached[0] if cached else _build_wheel(WHEEL_CACHE / key[:16])
-    return f"engine-{key[:8]}", path.name, path.read_bytes()
+    folder = WHEEL_CACHE / key[:16]
+    cached = sorted(folder.glob("selfcheck-*-py3-none-any.whl"))
+    lock = folder / "pyodide-lock.json"
+    if not cached or not lock.is_file():
+        _build_wheel_and_lock(folder)
+        cached = sorted(folder.glob("selfcheck-*-py3-none-any.whl"))
+    return f"engine-{key[:8]}", cached[0].name, cached[0].read_bytes(), lock.read_bytes()
+
+
+def lock_command(wheel: Path, output: Path) -> list[str]:
+    """The command that writes the engine's lock: Pyodide's own lock file plus
+    the engine wheel with its sha256 (pyodide-build's CLI, offline)."""
+    pyodide = Path(sys.executable).with_name("pyodide")
+    return [
+        str(pyodide),
+        "lockfile",
+        "add-wheels",
+        "--input",
+        str(PYODIDE_DIR / "pyodide-lock.json"),
+        "--output",
+        str(output),
+        str(wheel),
+    ]
+
+
+def _build_wheel_and_lock(dest: Path) -> None:
+    """The wheel (``pip wheel``), then its lock (``pyodide lockfile add-wheels``),
+    moved into ``dest`` together (builds may run side by side)."""
+    WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="tmp-", dir=WHEEL_CACHE) as tmp:
+        wheel = _build_wheel(Path(tmp) / "wheel")
+        lock = Path(tmp) / "wheel" / "pyodide-lock.json"
+        command = lock_command(wheel, lock)
+        if not Path(command[0]).is_file():
+            raise BuildError("pyodide-build is missing from the build environment: `make setup`")
+        run = subprocess.run(command, capture_output=True, text=True, check=False)
+        if run.returncode or not lock.is_file():
+            raise BuildError(f"pyodide lockfile add-wheels failed:\n{run.stdout}{run.stderr}")
+        entry = json.loads(lock.read_text(encoding="utf-8"))["packages"].get("selfcheck", {})
+        if entry.get("sha256") != _sha(wheel.read_bytes()) or entry.get("depends"):
+            raise BuildError(f"the lock's selfcheck entry is not the wheel's: {entry}")
+        dest.mkdir(parents=True, exist_ok=True)
+        os.replace(lock, dest / lock.name)  # the lock first: a wheel alone is rebuilt
+        os.replace(wheel, dest / wheel.name)
 
 
 def _build_wheel(dest: Path) -> Path:
     """``pip wheel`` on a copy of the engine's files with a pyproject of its own
-    (no dependencies: the browser has none), moved into ``dest`` in one step
-    (builds may run side by side)."""
+    (no dependencies: the browser has none), written into ``dest``."""
     if importlib.util.find_spec("setuptools") is None:
         raise BuildError("setuptools is missing from the build environment: run `make setup`")
-    WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="tmp-", dir=WHEEL_CACHE) as tmp:
+    with tempfile.TemporaryDirectory(prefix="tmp-", dir=dest.parent) as tmp:
         src, dist = Path(tmp) / "src", Path(tmp) / "dist"
         for path in _engine_sources():
             target = src / path.relative_to(ROOT)
@@ -245,13 +302,6 @@ def pyodide_version() -> str:
     if missing:
         raise BuildError(f"Pyodide files missing from {PYODIDE_DIR}: {', '.join(missing)}")
     return installed["version"]
-
-
-def _lock_stub() -> bytes:
-    """Pyodide's lock file reduced to its ``info`` (checked against the runtime's
-    ABI): the widget loads no package from the lock, so none is listed."""
-    lock = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
-    return json.dumps({"info": lock["info"], "packages": {}}, separators=(",", ":")).encode()
 
 
 def _web_version() -> str:
@@ -301,7 +351,7 @@ def check_pages(site: Path) -> None:
             problems.append(f"{where}: the widget's script does not resolve to a file")
             continue
         folder = script.parent
-        for attr in ("data-rules", "data-wheel", "data-pyodide"):
+        for attr in ("data-rules", "data-wheel", "data-lock", "data-pyodide"):
             value = re.search(rf'{attr}="([^"]*)"', text)
             if value is None or not (folder / html.unescape(value.group(1))).exists():
                 problems.append(f"{where}: {attr} does not name a file of the build")

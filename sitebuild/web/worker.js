@@ -1,9 +1,13 @@
 // The self-check engine in a module Web Worker: Pyodide (self-hosted), the
-// engine wheel and the rules bundle. It decides nothing itself: every message
+// engine package and the rules bundle. It decides nothing itself: every message
 // is answered by selfcheck.form.Session (Python), JSON text in and out.
 //
-// Boots at once from its own URL: worker.js?v=…&pyodide=…&wheel=…&rules=…
+// Boots at once from its own URL: worker.js?v=…&pyodide=…&lock=…&rules=…
 // (paths relative to this file), so no message round trip delays the start.
+// Pyodide boots with the engine's lock file (Pyodide's own, plus the engine
+// wheel and its sha256) and installs the engine with loadPackage: the browser
+// checks the wheel against that sha256 (Subresource Integrity) and refuses an
+// altered one, which then never runs.
 // In:  {id, kind: "answers" | "form", json, lang}
 // Out: {type: "ready"} | {type: "error", reason, message}
 //      {id, json} | {id, error}
@@ -32,13 +36,21 @@ const failedDownload = new Promise(
 );
 failedDownload.catch(() => {});
 const nativeFetch = globalThis.fetch.bind(globalThis);
+const downloads = (resource) =>
+  nativeFetch(resource).then(
+    (response) => response.ok,
+    () => false,
+  );
 globalThis.fetch = async (resource, options) => {
   const url = String(resource?.url ?? resource);
   let response;
   try {
     response = await nativeFetch(resource, options);
   } catch (error) {
-    downloadFailed(Object.assign(new Error(`${url}: ${error?.message ?? error}`), { reason: "network" }));
+    // A file fetched with its sha256 (the engine's wheel) that fails: refused by
+    // the integrity check if it downloads fine without it.
+    const reason = options?.integrity && (await downloads(resource)) ? "integrity" : "network";
+    downloadFailed(Object.assign(new Error(`${url}: ${error?.message ?? error}`), { reason }));
     throw error;
   }
   const type = response.headers.get("content-type") ?? "";
@@ -64,11 +76,9 @@ function boot(urls) {
   return Promise.race([start(urls), failedDownload]);
 }
 
-async function start({ pyodide: indexURL, wheel, rules }) {
-  // Start the small downloads while Pyodide boots.
-  const wheelData = download(wheel, "buffer");
+async function start({ pyodide: indexURL, lock, rules }) {
+  // Start the rules' download while Pyodide boots.
   const rulesText = download(rules, "text");
-  wheelData.catch(() => {});
   rulesText.catch(() => {});
   let loadPyodide;
   try {
@@ -76,9 +86,19 @@ async function start({ pyodide: indexURL, wheel, rules }) {
   } catch (error) {
     throw Object.assign(error, { reason: "network" });
   }
-  const py = await loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} });
-  const sitePackages = py.runPython("import site; site.getsitepackages()[0]");
-  py.unpackArchive(await wheelData, "wheel", { extractDir: sitePackages });
+  const py = await loadPyodide({ indexURL, lockFileURL: lock, stdout: () => {}, stderr: () => {} });
+  // loadPackage does not throw when a package is refused: it leaves it out.
+  const problems = [];
+  const loaded = await py.loadPackage("selfcheck", {
+    messageCallback: () => {},
+    errorCallback: (message) => problems.push(message),
+  });
+  if (!loaded.some((item) => item.name === "selfcheck")) {
+    // (A wheel refused by its sha256 has already ended the boot, in fetch.)
+    throw Object.assign(new Error(`the engine package was not installed: ${problems.join(" ")}`), {
+      reason: "worker",
+    });
+  }
   const Session = py.runPython(PYTHON);
   const instance = Session(await rulesText);
   Session.destroy();
@@ -95,7 +115,7 @@ function answer({ id, kind, json, lang }) {
 
 const params = new URL(self.location.href).searchParams;
 const here = (name) => new URL(params.get(name) ?? "", self.location.href).href;
-boot({ pyodide: here("pyodide"), wheel: here("wheel"), rules: here("rules") }).then(
+boot({ pyodide: here("pyodide"), lock: here("lock"), rules: here("rules") }).then(
   () => {
     postMessage({ type: "ready" });
     queue.splice(0).forEach(answer);
