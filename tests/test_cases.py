@@ -29,6 +29,8 @@ PLACEHOLDERS = {
     "plafond_ressources": {"fr": "15\u202f000\u00a0€", "en": "€15,000"},
     "montant_base": {"fr": "500\u00a0€", "en": "€500"},
     "montant_majore": {"fr": "900\u00a0€", "en": "€900"},
+    "droits_depuis": {"fr": "1er janvier 2020", "en": "1 January 2020"},
+    "annee_ouverture": {"fr": "2019", "en": "2019"},
 }
 
 
