@@ -298,6 +298,12 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+# Keys any condition node may carry besides its logic: what it rests on, when
+# that is less than its criterion's sources (checked with every other source
+# reference) and confidence (checked by the schema).
+CONDITION_METADATA = ("sources", "confidence")
+
+
 def _condition_problems(node, path, params, questions):
     logical = [k for k in ("all", "any", "not") if k in node]
     comparison = [k for k in ("answer", "op", "value", "param") if k in node]
@@ -306,6 +312,10 @@ def _condition_problems(node, path, params, questions):
         yield path, f"a condition node has either all, any, not, or a comparison (found {keys})"
         return
     if logical:
+        return
+    if not comparison:
+        keys = ", ".join(k for k in CONDITION_METADATA if k in node)
+        yield path, f"a condition node needs all, any, not, or a comparison (found only {keys})"
         return
     for needed in ("answer", "op"):
         if needed not in node:

@@ -29,6 +29,8 @@ PLACEHOLDERS = {
     "plafond_ressources": {"fr": "15\u202f000\u00a0€", "en": "€15,000"},
     "montant_base": {"fr": "500\u00a0€", "en": "€500"},
     "montant_majore": {"fr": "900\u00a0€", "en": "€900"},
+    "droits_depuis": {"fr": "1er janvier 2020", "en": "1 January 2020"},
+    "annee_ouverture": {"fr": "2019", "en": "2019"},
 }
 
 
@@ -326,3 +328,34 @@ def test_corpus_invalid_codes(corpus):
     assert any(math.isinf(v) for v in numbers)
     assert 12.5 in numbers
     assert any(not isinstance(c["answers"], dict) for c in corpus["invalid"])
+
+
+# ---------------------------------------------------------------------------
+# A closed fund of April 2020: the result speaks in the past (issue 9)
+
+PAST_VERDICTS = {
+    "fr": {
+        "eligible": "Vous remplissiez probablement les conditions en avril 2020.",
+        "ineligible": "Vous ne remplissiez pas toutes les conditions en avril 2020.",
+        "undetermined": "Nous ne pouvons pas encore dire si vous remplissiez les conditions "
+        "en avril 2020.",
+    },
+    "en": {
+        "eligible": "You would probably have qualified in April 2020.",
+        "ineligible": "You would not have met all the conditions in April 2020.",
+        "undetermined": "We cannot yet say whether you would have qualified in April 2020.",
+    },
+}
+PAST_ANSWERS = {
+    "eligible": {"statut": "technicien", "jours_travailles": 12, "droits_non_renouveles": True},
+    "ineligible": {"jours_travailles": 5},
+    "undetermined": {},
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("verdict", sorted(PAST_ANSWERS))
+def test_the_verdict_asks_would_i_have_qualified_in_april_2020(engine, lang, verdict):
+    result = engine.evaluate(PAST_ANSWERS[verdict], lang)
+    assert result["verdict"] == verdict
+    assert result["display"]["verdict"] == PAST_VERDICTS[lang][verdict]

@@ -75,9 +75,9 @@ BROKEN = [
      "base: {param: montant}", "amount.base",
      "unknown parameter 'montant'"),
     ("unknown-placeholder",
-     "        fr: Vous êtes intermittent relevant de l'Annexe 8 ou de l'Annexe 10.\n",
-     "        fr: Vous êtes intermittent relevant de l'Annexe 8 ou {nope}.\n",
-     "fr: Vous êtes intermittent relevant de l'Annexe 8 ou {nope}.", "criteria[0].text.met.fr",
+     "        fr: Vous étiez intermittent, relevant de l'Annexe 8 ou de l'Annexe 10.\n",
+     "        fr: Vous étiez intermittent, relevant de l'Annexe 8 ou {nope}.\n",
+     "fr: Vous étiez intermittent, relevant de l'Annexe 8 ou {nope}.", "criteria[0].text.met.fr",
      "unknown placeholder {nope} (no such parameter)"),
     ("missing-required-field",
      "    confidence: medium\n    note:\n",
@@ -209,7 +209,7 @@ def test_load_text_names_the_file():
 def test_real_rules_load():
     rules = load(RULES_PATH)
     assert rules["id"] == "netflix-audiens-2020"
-    assert rules["checked_on"] == "2026-11-26"  # YAML dates become ISO strings
+    assert rules["checked_on"] == "2026-11-30"  # YAML dates become ISO strings
 
 
 def test_choice_without_options_used_in_a_condition(tmp_path):

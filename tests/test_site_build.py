@@ -466,8 +466,8 @@ def test_no_threshold_is_typed_by_hand_in_the_docs():
     )
 
 
-# Links that are not sources of a fact: where to apply, where to complain.
-NOT_SOURCES = {"https://www.defenseurdesdroits.fr/"}
+# Links that are not sources of a fact: where to turn today, where to complain.
+NOT_SOURCES = {"https://www.defenseurdesdroits.fr/", "https://www.audiens.org/"}
 MARKDOWN_LINK = re.compile(r"\]\((https?://[^)\s]+)\)")
 
 
@@ -487,3 +487,187 @@ def test_every_external_link_is_listed_on_the_sources_page(lang):
         if url not in allowed
     ]
     assert not unlisted, f"cited in docs/{lang} but not on sources.md:\n  " + "\n  ".join(unlisted)
+
+
+# ---------------------------------------------------------------------------
+# What the pages say: checked against the sources (issue 9)
+
+
+def page_text(site: Path, lang: str, slug: str) -> str:
+    """The article's text of one page ('' is the home page)."""
+    root = site / "en" if lang == "en" else site
+    return read_page(root / slug / "index.html").text
+
+
+def page_html(site: Path, lang: str, slug: str) -> str:
+    """The whole HTML of one page, the widget's texts included."""
+    root = site / "en" if lang == "en" else site
+    return (root / slug / "index.html").read_text(encoding="utf-8")
+
+
+NB = "\u00a0"
+# (language, page, what it must say, what it must no longer say), each checked
+# by hand against the sources (shared/facts/fund-facts.md).
+CHECKED = [
+    # Le Film Français wrote « en contrat CDD ou CDDU » (fund-facts §1.1 c).
+    ("fr", "faq", [f"«{NB}en contrat CDD ou CDDU{NB}»"], [f"«{NB}en CDD ou CDDU{NB}»"]),
+    ("en", "faq", ['"en contrat CDD ou CDDU"'], ['"en CDD ou CDDU"']),
+    # The standfirst is not the headline; KultureGeek's « hors productions Netflix ».
+    ("fr", "faq", ["hors productions Netflix"], ["Seul un titre de mind.eu.com"]),
+    ("en", "faq", ["hors productions Netflix"], ["Only a mind.eu.com headline"]),
+    # News18 is dated 18 April 2020 (the 17th is the event).
+    ("fr", "fonds", ["News18, 18 avril 2020"], ["News18, 17 avril 2020"]),
+    ("en", "fonds", ["News18, 18 April 2020"], ["News18, 17 April 2020"]),
+    # Only Advanced Television writes « in agreement with … represented by the CNC ».
+    ("fr", "fonds", ["Advanced Television écrit"], ["Advanced Television et RTTNews écrivent"]),
+    ("en", "fonds", ["Advanced Television writes"], ["Advanced Television and RTTNews write"]),
+    # No source says Audiens alone decided.
+    ("fr", "fonds", [], ["lui seul"]),
+    ("en", "fonds", [], ["and only Audiens"]),
+    # Sentences no source supports.
+    ("fr", "presse", [], ["diffusées à la presse internationale", "correspond à la déclaration"]),
+    ("en", "presse", [], ["issued to the international press", "matches the French statement"]),
+    # dailytv does not give 15 452: only jeunediplome.net does.
+    ("fr", "contexte", ["Seul jeunediplome.net donne ce chiffre exact"], []),
+    ("en", "contexte", ["Only jeunediplome.net gives this exact figure"], []),
+    # Source titles: Advanced Television's headline; titles once guessed from URLs.
+    (
+        "fr",
+        "sources",
+        ["Netflix, Audiens set up Covid-19 TV Relief Fund"],
+        [
+            "Covid-19 TV emergency relief fund",
+            "Netflix France débloque un fonds",
+            "Audiens et Netflix lancent un fonds de soutien aux intermittents",
+            "Netflix crée un fonds d'aide d'urgence pour les artistes",
+            "Ecran Large",
+            "Histoires vraies",
+        ],
+    ),
+    (
+        "en",
+        "sources",
+        ["Netflix, Audiens set up Covid-19 TV Relief Fund"],
+        [
+            "Covid-19 TV emergency relief fund",
+            "Netflix France débloque un fonds",
+            "Ecran Large",
+            "Histoires vraies",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "slug", "present", "absent"),
+    CHECKED,
+    ids=[f"{row[0]}-{row[1]}-{i}" for i, row in enumerate(CHECKED)],
+)
+def test_pages_say_what_the_sources_say(site, lang, slug, present, absent):
+    text = page_text(site, lang, slug)
+    assert [p for p in present if p not in text] == [], f"{lang}/{slug}: missing"
+    assert [a for a in absent if a in text] == [], f"{lang}/{slug}: still there"
+
+
+# A closed fund of 2020: nothing may invite a reader to apply now.
+APPLYING_NOW = [
+    "Vous pouvez probablement bénéficier",
+    "You can probably get",
+    "La demande se fait",
+    "You apply online",
+    "si l'aide est pour moi",
+    "whether the aid is for me",
+]
+
+
+def test_no_page_speaks_of_applying_now(site):
+    """Every page, the widget's texts included, and the rules bundle the widget reads."""
+    files = [*html_pages(site), *sorted((site / "assets").rglob("rules-*.json"))]
+    assert len(files) > len(LANGS), "no page found"
+    found = [
+        f"{path.relative_to(site)}: {phrase!r}"
+        for path in files
+        for phrase in APPLYING_NOW
+        if phrase in path.read_text(encoding="utf-8")
+    ]
+    assert not found, "pages that speak of applying now:\n  " + "\n  ".join(found)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_home_page_asks_about_april_2020(site, lang):
+    button = {
+        "fr": "Aurais-je rempli les conditions en avril 2020",
+        "en": "Would I have qualified in April 2020?",
+    }
+    assert button[lang] in page_text(site, lang, "")
+
+
+@pytest.mark.parametrize(
+    ("lang", "status", "not_status"),
+    [
+        ("fr", "Ce site est non conforme au RGAA 4.1.", "partiellement conforme"),
+        ("en", "This site is non-compliant with RGAA 4.1.", "partially compliant"),
+    ],
+)
+def test_the_accessibility_statement_says_non_compliant_without_an_audit(
+    site, lang, status, not_status
+):
+    text = page_text(site, lang, "accessibilite")
+    assert status in text
+    assert not_status not in text
+    assert "Défenseur des droits" in text
+    assert "axe-core" in text and "320" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "notice", "unknown", "placeholder"),
+    [
+        ("fr", "Site de démonstration", "non renseigné", "À compléter"),
+        ("en", "Demonstration site", "not provided", "To be completed"),
+    ],
+)
+def test_the_legal_page_says_what_is_not_provided(site, lang, notice, unknown, placeholder):
+    text = page_text(site, lang, "mentions-legales")
+    assert notice in text
+    assert unknown in text
+    assert placeholder not in text
+
+
+def test_every_source_of_the_rules_supports_something():
+    """A source no rule and no page cites goes (issue 9: Écran Large)."""
+    ruleset = current_rules()
+    cited: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("sources", "combinable_sources") and isinstance(value, list):
+                    cited.update(v for v in value if isinstance(v, str))
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in ruleset.items() if k != "sources"})
+    pages = "".join(p.read_text(encoding="utf-8") for p in sorted(DOCS.rglob("*.md")))
+    cited.update(re.findall(r"\{\{ source\.([a-z0-9_-]+) \}\}", pages))
+    unused = [s["id"] for s in ruleset["sources"] if s["id"] not in cited]
+    assert not unused, f"sources that support nothing on the site: {unused}"
+
+
+FRENCH_SPACING = re.compile(r"[ \t][:;?!»]|«[ \t]")
+
+
+def test_french_pages_have_no_break_spaces_around_punctuation():
+    """In docs/fr, a no-break space (U+00A0) before « : ; ? ! » and inside « »: no
+    line on a phone starts with a colon. (Generated texts get theirs from the
+    formatter.)"""
+    paths = [*sorted((DOCS / "fr").glob("*.md")), DOCS / "includes" / "abbreviations.fr.md"]
+    found = [
+        f"{path.relative_to(REPO)}:{number}: …{line[max(m.start() - 20, 0) : m.end() + 20]}…"
+        for path in paths
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for m in FRENCH_SPACING.finditer(line)
+    ]
+    assert not found, "ordinary spaces around French punctuation:\n  " + "\n  ".join(found)
