@@ -58,10 +58,35 @@ class Structure:
         units += [("tier", i, t["condition"]) for i, t in enumerate(self.tiers)]
         self.groups = _groups(self.keys, units, self.classes)
         self.group_of = {key: g for g, group in enumerate(self.groups) for key in group.keys}
+        self._judged: dict = {}
 
     def amount(self, pick: int):
         """The amount when tier ``pick`` is the first that holds (len(tiers): none)."""
         return self.amounts[pick]
+
+    def judge(self, group: Group, values: dict) -> tuple:
+        """What one group gives when each of its questions has a value: (each of
+        its criteria met?, the first of its tiers that holds, or len(tiers))."""
+        key = (group.keys, tuple(values[k] for k in group.keys))
+        cached = self._judged.get(key)
+        if cached is None:
+            rules = self.rules
+            met = tuple(
+                evaluate_condition(rules, rules["criteria"][i]["condition"], values) is True
+                for i in group.criteria
+            )
+            first = next(
+                (
+                    t
+                    for t in group.tiers
+                    if evaluate_condition(rules, self.tiers[t]["condition"], values) is True
+                ),
+                len(self.tiers),
+            )
+            if len(self._judged) > 50_000:  # answers vary without end: keep memory bounded
+                self._judged.clear()
+            cached = self._judged[key] = (met, first)
+        return cached
 
     def over_budget(self, budget: int = GROUP_BUDGET) -> list:
         """The groups whose combinations exceed ``budget``."""
@@ -127,7 +152,6 @@ class Situation:
     def __init__(self, structure: Structure, answers: dict):
         self.structure = structure
         self.answers = answers
-        rules = structure.rules
         none = len(structure.tiers)
         self.locals = []
         for group in structure.groups:
@@ -138,19 +162,7 @@ class Situation:
             for combo in combos:
                 complete = dict(given)
                 complete.update(zip(open_keys, combo, strict=True))
-                met = tuple(
-                    evaluate_condition(rules, rules["criteria"][i]["condition"], complete) is True
-                    for i in group.criteria
-                )
-                first = next(
-                    (
-                        t
-                        for t in group.tiers
-                        if evaluate_condition(rules, structure.tiers[t]["condition"], complete)
-                        is True
-                    ),
-                    none,
-                )
+                met, first = structure.judge(group, complete)
                 local.criteria.append(met)
                 local.firsts.append(first)
                 local.outcomes.add((all(met), first))

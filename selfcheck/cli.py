@@ -64,10 +64,20 @@ def format_text(result: dict, engine: Engine, lang: str) -> str:
     lines += ["", f"{say('result.criteria')}{colon(lang)}"]
     for criterion, shown in zip(result["criteria"], result["display"]["criteria"], strict=True):
         lines.append(f"  {shown['mark']} {criterion['title']}")
-        lines.append(f"      {criterion['reason']}")
+        lines.append(f"      {shown['reason']}")
         outlets = " · ".join(s["label"] for s in shown["sources"])
         lines.append(f"      {say('result.sources')} {outlets}")
     lines.append("")
+    for kind in ("eligible_if", "would_change"):
+        items = result[kind]
+        for i, item in enumerate(items):
+            if i:
+                lines.append(f"    {words.entry(lang, 'explain.or')}")
+            lines.append(f"  - {item['text']}")
+        if items:
+            lines.append("")
+    if result["display"]["confidence"]:
+        lines += [result["display"]["confidence"], ""]
     if result["missing"]:
         lines.append(f"{say('result.next')}{colon(lang)}")
         for key in result["missing"]:

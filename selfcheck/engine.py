@@ -16,7 +16,10 @@ import math
 
 from . import words
 from .analysis import Situation, Structure
+from .conditions import questions_in, walk
+from .explain import Explanation, describe
 from .formatting import format_date, format_money, join_or, quote, render_text
+from .phrasing import condition_text
 
 VERDICTS = ("eligible", "ineligible", "undetermined")
 STATUSES = {True: "met", False: "unmet", None: "unknown"}
@@ -138,6 +141,7 @@ class Engine:
         self.structure = Structure(rules)
         self.langs = _message_langs(rules)
         self._sources = {s["id"]: s for s in rules["sources"]}
+        self._criterion_keys = {c["id"]: questions_in(c["condition"]) for c in rules["criteria"]}
 
     def evaluate(self, answers, lang: str = "fr") -> dict:
         try:
@@ -169,6 +173,9 @@ class Engine:
             criteria=[],
             missing=[],
             errors=errors,
+            eligible_if=[],
+            would_change=[],
+            confidence=None,
             display=self._display_errors(errors, lang),
         )
         return result
@@ -209,6 +216,8 @@ class Engine:
                     "sources": [_source(self._sources[s]) for s in criterion["sources"]],
                 }
             )
+        explanation = Explanation(self.structure, situation, clean)
+        level, basis = explanation.confidence(verdict, amount)
         result = self._header(lang)
         result.update(
             verdict=verdict,
@@ -218,9 +227,36 @@ class Engine:
             criteria=criteria,
             missing=situation.missing(),
             errors=[],
+            eligible_if=self._items(explanation.eligible_if(), "eligible_if", lang),
+            would_change=self._items(
+                explanation.would_change(verdict, amount), "would_change", lang
+            ),
+            confidence=level,
         )
-        result["display"] = self._display(result, lang)
+        result["display"] = self._display(result, lang, basis)
         return result
+
+    def _tense(self) -> str:
+        """How results speak of the fund: in the conditional past once it is
+        closed (``status.state`` of the rules)."""
+        return "closed" if self.rules.get("status", {}).get("state") == "closed" else "open"
+
+    def _items(self, items: list, kind: str, lang: str) -> list:
+        """Explanation items as the contract has them: ``{"when": [comparison,
+        …], "text": "…"}``, the comparisons in asking order."""
+        order = {key: i for i, key in enumerate(self.structure.keys)}
+        shown = []
+        for item in items:
+            when = [describe(self.structure, key, classes) for key, classes in item]
+            when.sort(key=lambda c: order[c["question"]])
+            phrases = [condition_text(self.rules, c, lang) for c in when]
+            joined = phrases[-1]
+            if len(phrases) > 1:
+                separator = words.entry(lang, "explain.separator")
+                joined = separator.join(phrases[:-1]) + words.entry(lang, "explain.last") + joined
+            frame = f"explain.{self._tense()}.{kind}"
+            shown.append({"when": when, "text": words.text(lang, frame, conditions=joined)})
+        return shown
 
     # -- what people read --------------------------------------------------
 
@@ -241,7 +277,7 @@ class Engine:
         )
         return f"{join_or(texts, lang)} {depends}"
 
-    def _display(self, result: dict, lang: str) -> dict:
+    def _display(self, result: dict, lang: str, basis) -> dict:
         rules, verdict = self.rules, result["verdict"]
         amount = ""
         if verdict != "ineligible" and result["amount_options"]:
@@ -249,15 +285,23 @@ class Engine:
             amount = words.text(lang, line, amount=self.amount_text(result, lang))
         headline = render_text(rules, rules["result"]["verdicts"][verdict], lang)
         criteria = []
-        for criterion in result["criteria"]:
+        questions = {q["id"]: q for q in rules["questions"]}
+        for criterion, rule in zip(result["criteria"], rules["criteria"], strict=True):
             moot = verdict == "ineligible" and criterion["status"] == "unknown"
             level = words.text(lang, f"levels.{criterion['confidence']}")
+            asked = [k for k in result["missing"] if k in self._criterion_keys[rule["id"]]]
             criteria.append(
                 {
                     "id": criterion["id"],
                     "status": words.text(lang, f"statuses.{criterion['status']}"),
                     "mark": words.text(lang, f"marks.{criterion['status']}"),
+                    "reason": words.text(lang, "result.moot") if moot else criterion["reason"],
                     "moot": words.text(lang, "result.moot") if moot else "",
+                    "find": [
+                        {"question": k, "text": render_text(rules, questions[k]["where"], lang)}
+                        for k in asked
+                        if "where" in questions[k] and not moot
+                    ],
                     "confidence": words.text(lang, "result.confidence", level=level),
                     "sources": [self._source_label(s, lang) for s in criterion["sources"]],
                 }
@@ -269,15 +313,55 @@ class Engine:
             "amount_value": self.amount_text(result, lang),
             "announcement": " ".join(t for t in (headline, amount) if t),
             "criteria": criteria,
-            "rules": words.text(
-                lang,
-                "result.rules_line",
-                version=rules["version"],
-                checked_on=format_date(rules["checked_on"], lang),
-            ),
+            "rules": self._rules_line(lang),
             "disclaimer": render_text(rules, rules["result"]["disclaimer"], lang),
+            "confidence": self._confidence_line(result["confidence"], basis, lang),
             "errors": [],
         }
+
+    def _rules_line(self, lang: str) -> str:
+        """When the rules were last checked, and against what."""
+        rules = self.rules
+        checked = format_date(rules["checked_on"], lang)
+        if "checked_against" not in rules:
+            return words.text(
+                lang, "result.rules_line_plain", version=rules["version"], checked_on=checked
+            )
+        against = render_text(rules, rules["checked_against"], lang)
+        return words.text(
+            lang, "result.rules_line", version=rules["version"], checked_on=checked, against=against
+        )
+
+    def _confidence_line(self, level, basis, lang: str) -> str:
+        """« Fiabilité de ce résultat : moyenne — elle repose sur : … »."""
+        if level is None:
+            return ""
+        return words.text(
+            lang,
+            "result.confidence_line",
+            level=words.text(lang, f"levels.{level}"),
+            basis=self._basis_text(basis, lang),
+        )
+
+    def _basis_text(self, node, lang: str) -> str:
+        """What a confidence rests on: a criterion (its title), a comparison
+        (the rules' words for it), or the amount."""
+        rules = self.rules
+        if node is rules["amount"]:
+            return render_text(rules, rules["amount"].get("cited_for", rules["name"]), lang)
+        for criterion in rules["criteria"]:
+            if node is criterion["condition"]:
+                return render_text(rules, criterion["title"], lang)
+        if "answer" in node:
+            value = (
+                rules["parameters"][node["param"]]["value"] if "param" in node else node["value"]
+            )
+            comparison = {"question": node["answer"], "op": node["op"], "value": value}
+            return condition_text(rules, comparison, lang)
+        owner = next(
+            c for c in rules["criteria"] if any(n is node for _, n in walk(c["condition"]))
+        )
+        return render_text(rules, owner["title"], lang)
 
     def _display_errors(self, errors: list, lang: str) -> dict:
         questions = {q["id"]: q for q in self.rules["questions"]}
@@ -300,6 +384,7 @@ class Engine:
             "criteria": [],
             "rules": "",
             "disclaimer": "",
+            "confidence": "",
             "errors": shown,
         }
 
@@ -339,6 +424,9 @@ def evaluate(rules: dict, answers, lang: str = "fr") -> dict:
             "criteria": [],
             "missing": [],
             "errors": [error(langs, None, "invalid_rules", value=_shown(exc))],
+            "eligible_if": [],
+            "would_change": [],
+            "confidence": None,
             "display": None,
         }
     return engine.evaluate(answers, lang)

@@ -17,8 +17,9 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+from . import words
 from .engine import Engine
-from .formatting import format_quantity
+from .formatting import format_quantity, render_text
 from .parsing import read_number, write_number
 
 BOOLEAN_VALUES = {"oui": True, "non": False}
@@ -94,7 +95,39 @@ def evaluate_form(engine: Engine, form: dict, lang: str, unknown=()) -> dict:
         "fragment": fragment(rules, answers, lang),
         "visible": visible,
         "read": read,
+        "recap": recap(rules, answers, set(unknown), lang) if valid else [],
     }
+
+
+def recap(rules: dict, answers: dict, unknown: set, lang: str) -> list:
+    """The answers as the engine read them, for the reader to check:
+    ``{question, label, value, edit}`` in asking order (``edit``: the name of
+    the link to change it, which names the question)."""
+    rows = []
+    for question in rules["questions"]:
+        key = question["id"]
+        if key not in answers and key not in unknown:
+            continue
+        value = answers.get(key)
+        if key not in answers:
+            shown = words.text(lang, "dont_know")
+        elif question["type"] == "boolean":
+            shown = words.text(lang, "yes" if value else "no")
+        elif question["type"] == "choice":
+            option = next(o for o in question["options"] if o["value"] == value)
+            shown = render_text(rules, option["label"], lang)
+        else:
+            shown = format_quantity(value, question.get("unit"), lang)
+        label = render_text(rules, question.get("short", question["label"]), lang)
+        rows.append(
+            {
+                "question": key,
+                "label": label,
+                "value": shown,
+                "edit": words.text(lang, "widget.edit", question=label),
+            }
+        )
+    return rows
 
 
 class Session:

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import re
+import tomllib
 from pathlib import Path
 
 import jsonschema
@@ -425,17 +426,30 @@ def rules_files(directory: Path = RULES_DIR) -> list[Path]:
 
 def default_rules() -> Path:
     """The rules file used when none is named: ``$SELFCHECK_RULES``, else the
-    only ``rules/*.yaml``. Raises RulesError when that choice is ambiguous."""
+    project's (``[tool.selfcheck] rules`` in pyproject.toml), else the only
+    ``rules/*.yaml``. Raises RulesError when that choice is ambiguous."""
     named = os.environ.get(RULES_ENV)
     if named:
         return Path(named)
+    setting = _project_setting("rules")
+    if setting:
+        return ROOT / setting
     files = rules_files()
     if len(files) == 1:
         return files[0]
     listed = ", ".join(p.name for p in files) or "none"
     raise RulesError(
         [
-            f"{RULES_DIR}:0: {len(files)} rules files ({listed}): name one with --rules "
-            f"or {RULES_ENV}"
+            f"{RULES_DIR}:0: {len(files)} rules files ({listed}): name one with --rules, "
+            f"{RULES_ENV}, or [tool.selfcheck] rules in pyproject.toml"
         ]
     )
+
+
+def _project_setting(name: str):
+    """A setting of ``[tool.selfcheck]`` in the project's pyproject.toml."""
+    try:
+        with open(ROOT / "pyproject.toml", "rb") as file:
+            return tomllib.load(file).get("tool", {}).get("selfcheck", {}).get(name)
+    except (OSError, tomllib.TOMLDecodeError):
+        return None

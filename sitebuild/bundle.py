@@ -58,19 +58,10 @@ WEB_FILES = (
     "md-palette.js",
     "md-content.js",
 )
-# What the browser needs of the engine package: the modules that run in
-# Pyodide (standard library only) and the word catalogues. The loader and the
-# command line (PyYAML, jsonschema) stay out.
-ENGINE_MODULES = (
-    "__init__.py",
-    "analysis.py",
-    "conditions.py",
-    "engine.py",
-    "form.py",
-    "formatting.py",
-    "parsing.py",
-    "words.py",
-)
+# What the browser needs of the engine package: its modules, which run in
+# Pyodide (standard library only), and the word catalogues — all but the loader
+# and the command line (PyYAML, jsonschema).
+NOT_IN_BROWSER = ("loader.py", "cli.py", "__main__.py")
 
 
 class BuildError(PluginError):
@@ -157,9 +148,8 @@ def _bundle(rules_bytes: bytes) -> Bundle:
 
 
 def _engine_sources() -> list[Path]:
-    return [ENGINE_PACKAGE / name for name in ENGINE_MODULES] + sorted(
-        (ENGINE_PACKAGE / "locales").glob("*.json")
-    )
+    modules = [p for p in sorted(ENGINE_PACKAGE.glob("*.py")) if p.name not in NOT_IN_BROWSER]
+    return modules + sorted((ENGINE_PACKAGE / "locales").glob("*.json"))
 
 
 def _version() -> str:

@@ -17,16 +17,22 @@
 from __future__ import annotations
 
 import functools
+import logging
+import os
 from pathlib import Path
 
 import jinja2
 from mkdocs.exceptions import PluginError
 
 from selfcheck import loader, words
+from selfcheck.formatting import format_date, render_text
 from sitebuild import pages, widget
 from sitebuild.bundle import Bundle, check_pages
 
 WIDGET_TEMPLATE = "selfcheck.html"
+# What the legal page must name on a deployed site (mkdocs.yml, extra.site).
+PUBLISHER_KEYS = ("publisher", "director", "contact", "host", "host_address")
+log = logging.getLogger("mkdocs.hooks.sitebuild")
 
 _state: dict = {}
 
@@ -36,12 +42,43 @@ def on_config(config, **kwargs):
         _state["rules"] = loader.load(loader.default_rules())
     except loader.RulesError as exc:
         raise PluginError(f"invalid rules file:\n{exc}") from None
+    if os.environ.get("SITE_URL"):  # a build for deployment
+        site = config.extra.get("site") or {}
+        missing = [key for key in PUBLISHER_KEYS if not site.get(key)]
+        if missing and not _state.get("warned"):
+            _state["warned"] = True
+            names = ", ".join(f"SITE_{key.upper()}" for key in missing)
+            log.warning(f"a site for deployment must say who publishes it (LCEN): set {names}")
     return config
 
 
 def on_env(env, config, files, **kwargs):
-    env.globals["t"] = functools.partial(words.text, config.theme["language"])
+    lang = config.theme["language"]
+    _state["files"] = files
+    env.globals["t"] = functools.partial(words.text, lang)
+    env.globals["fund_notice"] = fund_notice(_state["rules"], lang)
     return env
+
+
+def fund_notice(rules: dict, lang: str) -> dict | None:
+    """What every page says first about the fund (the theme's banner): its
+    status today, where to read why, and when the information was checked,
+    against what. None when the rules give no status."""
+    status = rules.get("status")
+    if not status:
+        return None
+    against = rules.get("checked_against")
+    date = format_date(rules["checked_on"], lang)
+    return {
+        "notice": render_text(rules, status["notice"], lang),
+        "href": page_url(lang, status["link"]["page"]) if "link" in status else None,
+        "link": render_text(rules, status["link"]["text"], lang) if "link" in status else "",
+        "checked": words.text(
+            lang, "theme.checked", date=date, against=render_text(rules, against, lang)
+        )
+        if against
+        else "",
+    }
 
 
 def page_language(page) -> str:
@@ -63,7 +100,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     _state["files"] = files  # the build's files, as mkdocs-static-i18n has set them
     lang = page_language(page)
     try:
-        markdown = pages.expand(markdown, _state["rules"], lang)
+        markdown = pages.expand(markdown, _state["rules"], lang, config.extra.get("site"))
     except jinja2.TemplateError as exc:
         line = f":{exc.lineno}" if getattr(exc, "lineno", None) else ""
         raise PluginError(f"docs/{page.file.src_uri}{line}: {exc.message}") from None

@@ -25,14 +25,8 @@ from markupsafe import Markup
 
 from selfcheck import words
 from selfcheck.conditions import condition_value, quantity_value
-from selfcheck.formatting import (
-    colon,
-    format_date,
-    format_quantity,
-    join_or,
-    quote,
-    render_text,
-)
+from selfcheck.formatting import colon, format_date, format_quantity, render_text
+from selfcheck.phrasing import comparison_parts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -62,15 +56,16 @@ def _markdown_safe(value):
     return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def expand(markdown: str, ruleset: dict, lang: str) -> str:
+def expand(markdown: str, ruleset: dict, lang: str, site: dict | None = None) -> str:
     """A page's Markdown with its placeholders expanded (jinja2 errors for an
     unknown name or a syntax error: the caller names the page)."""
-    return environment().from_string(markdown).render(page_context(ruleset, lang))
+    return environment().from_string(markdown).render(page_context(ruleset, lang, site))
 
 
-def page_context(ruleset: dict, lang: str) -> dict:
-    """What a page may name."""
+def page_context(ruleset: dict, lang: str, site: dict | None = None) -> dict:
+    """What a page may name (``site``: who publishes the site, from mkdocs.yml)."""
     return {
+        "site": dict(site or {}),
         "param": {name: format_parameter(ruleset, name, lang) for name in ruleset["parameters"]},
         "rules": {
             "id": ruleset["id"],
@@ -93,7 +88,7 @@ def source_link(source: dict, lang: str) -> Markup:
     text = words.text(
         lang, "pages.outlet_date", outlet=source["outlet"], date=format_date(source["date"], lang)
     )
-    return Markup("[{}](sources.md#{})").format(text, source["id"])
+    return Markup(f"[{_markdown_safe(text)}](sources.md#{source['id']})")
 
 
 # ---------------------------------------------------------------------------
@@ -111,24 +106,10 @@ def condition_lines(ruleset: dict, node: dict, lang: str, depth: int = 0) -> lis
     if "not" in node:
         head = {"depth": depth, "text": words.text(lang, "pages.not"), "value": ""}
         return [head, *condition_lines(ruleset, node["not"], lang, depth + 1)]
-    question = next(q for q in ruleset["questions"] if q["id"] == node["answer"])
-    constant = condition_value(ruleset, node)
-    values = constant if isinstance(constant, list) else [constant]
-    shown = join_or([_value_words(ruleset, question, v, lang) for v in values], lang)
-    label = quote(render_text(ruleset, question["label"], lang), lang)
-    text = " ".join(
-        [words.text(lang, "pages.answer"), label, words.text(lang, f"pages.ops.{node['op']}")]
-    )
+    comparison = {"question": node["answer"], "op": node["op"]}
+    comparison["value"] = condition_value(ruleset, node)
+    text, shown = comparison_parts(ruleset, comparison, lang)
     return [{"depth": depth, "text": text, "value": shown}]
-
-
-def _value_words(ruleset: dict, question: dict, value, lang: str) -> str:
-    if question["type"] == "boolean":
-        return words.text(lang, "yes" if value else "no").lower()
-    if question["type"] == "choice":
-        option = next(o for o in question["options"] if o["value"] == value)
-        return quote(render_text(ruleset, option["label"], lang), lang)
-    return format_quantity(value, question.get("unit"), lang)
 
 
 def _level(confidence: str, lang: str) -> str:
@@ -223,8 +204,9 @@ def citations(ruleset: dict, lang: str) -> dict:
 
     for criterion in ruleset["criteria"]:
         title = render_text(ruleset, criterion["title"], lang)
-        link = Markup("[{}](criteres.md#{})").format(title, criterion["id"])
-        add(criterion["sources"], Markup("{} {}").format(words.text(lang, "pages.criterion"), link))
+        word = _markdown_safe(words.text(lang, "pages.criterion"))
+        link = f"[{_markdown_safe(title)}](criteres.md#{criterion['id']})"
+        add(criterion["sources"], Markup(f"{word} {link}"))
     for section in ruleset.values():
         if isinstance(section, dict) and "cited_for" in section:
             what = render_text(ruleset, section["cited_for"], lang)

@@ -22,6 +22,7 @@ SLOW_NOTICE_S = 15  # ... and says it is slow after this
 # The words widget.js needs while it runs (everything else is in the HTML or
 # comes with the engine's result).
 SCRIPT_WORDS = (
+    "explain.or",
     "widget.slow",
     "widget.copied",
     "widget.copy_failed",

@@ -32,6 +32,9 @@ RESULT_KEYS = {
     "criteria",
     "missing",
     "errors",
+    "eligible_if",
+    "would_change",
+    "confidence",
     "display",
 }
 DISPLAY_KEYS = {
@@ -43,6 +46,7 @@ DISPLAY_KEYS = {
     "criteria",
     "rules",
     "disclaimer",
+    "confidence",
     "errors",
 }
 

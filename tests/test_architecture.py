@@ -24,16 +24,12 @@ from contract import RULES
 REPO = Path(__file__).resolve().parents[1]
 CODE_DIRS = ("selfcheck", "sitebuild")
 CODE_SUFFIXES = {".py", ".js", ".mjs", ".html", ".css", ".j2", ".json", ".md"}
-# The engine's modules: they run in Pyodide, with the standard library only.
-ENGINE_LAYER = {
-    "selfcheck",
-    "selfcheck.analysis",
-    "selfcheck.conditions",
-    "selfcheck.engine",
-    "selfcheck.form",
-    "selfcheck.formatting",
-    "selfcheck.parsing",
-    "selfcheck.words",
+# The engine's modules: every module of selfcheck/ but the loader and the
+# command line. They run in Pyodide, with the standard library only.
+ENGINE_LAYER = {"selfcheck"} | {
+    f"selfcheck.{p.stem}"
+    for p in (REPO / "selfcheck").glob("*.py")
+    if p.stem not in ("loader", "cli", "__main__", "__init__")
 }
 THIRD_PARTY = {
     "selfcheck.loader": {"yaml", "jsonschema"},

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import collections
 import copy
+import functools
 import json
 import math
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 from contract import ANSWER_KEYS as ORDER
-from contract import RESULT_KEYS
+from contract import RESULT_KEYS, RULES
 
-from selfcheck.engine import VERDICTS, evaluate
+from selfcheck import loader
+from selfcheck.engine import VERDICTS, Engine, evaluate
 
-LANGS = ("fr", "en")
+LANGS = tuple(RULES["languages"])
 CRITERION_KEYS = {"id", "title", "status", "reason", "confidence", "sources"}
 
 # How each parameter must read inside a text, written out by hand (not taken
@@ -65,6 +69,13 @@ def test_case(case, engine, ruleset, lang):
     assert result["currency"] == "EUR"
 
     assert result["verdict"] == expect["verdict"]
+    for key in ("eligible_if", "would_change"):  # optional in the corpus
+        if key in expect:
+            got = [sorted(map(repr, item["when"])) for item in result[key]]
+            want = [sorted(map(repr, when)) for when in expect[key]]
+            assert sorted(got) == sorted(want), key
+    if "confidence" in expect:
+        assert result["confidence"] == expect["confidence"]
     assert result["amount"] == expect["amount"]
     assert result["amount_options"] == expect["amount_options"]
     assert result["missing"] == expect["missing"]
@@ -125,7 +136,7 @@ def test_invalid_case(invalid_case, engine, lang):
     assert got == expected
     for error in result["errors"]:
         assert set(error) == {"question", "code", "message"}
-        assert set(error["message"]) == {"fr", "en"}
+        assert set(error["message"]) == set(LANGS)
         for text in error["message"].values():
             assert isinstance(text, str)
             assert text.strip()
@@ -190,13 +201,9 @@ def test_corpus_case_shape(corpus, ruleset):
     for case in corpus["cases"]:
         assert set(case) == {"id", "title", "exercises", "answers", "expect"}, case["id"]
         assert case["title"].strip()
-        assert set(case["expect"]) == {
-            "verdict",
-            "amount",
-            "amount_options",
-            "criteria",
-            "missing",
-        }
+        required = {"verdict", "amount", "amount_options", "criteria", "missing"}
+        optional = {"eligible_if", "would_change", "confidence"}
+        assert required <= set(case["expect"]) <= required | optional, case["id"]
         assert case["expect"]["verdict"] in VERDICTS
         assert set(case["expect"]["criteria"]) == set(criteria)
         assert set(case["answers"]) <= set(ORDER)
@@ -359,3 +366,40 @@ def test_the_verdict_asks_would_i_have_qualified_in_april_2020(engine, lang, ver
     result = engine.evaluate(PAST_ANSWERS[verdict], lang)
     assert result["verdict"] == verdict
     assert result["display"]["verdict"] == PAST_VERDICTS[lang][verdict]
+
+
+# ---------------------------------------------------------------------------
+# Every corpus of tests/cases/, each against the rules file it names
+
+
+def _every_case():
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted((root / "tests" / "cases").glob("*.yaml")):
+        corpus = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in corpus["cases"]:
+            yield pytest.param(root / corpus["rules"], case, id=f"{path.stem}:{case['id']}")
+
+
+@pytest.mark.parametrize(("rules_path", "corpus_case"), list(_every_case()))
+def test_every_corpus_against_its_rules(rules_path, corpus_case):
+    """A second fund's corpus runs without any test code of its own."""
+    rules = _load_rules(rules_path)
+    expect = corpus_case["expect"]
+    for lang in rules["languages"]:
+        result = Engine(rules).evaluate(copy.deepcopy(corpus_case["answers"]), lang)
+        assert result["errors"] == []
+        got = {k: result[k] for k in ("verdict", "amount", "amount_options", "missing")}
+        assert got == {k: expect[k] for k in got}
+        assert {c["id"]: c["status"] for c in result["criteria"]} == expect["criteria"]
+        for key in ("eligible_if", "would_change", "confidence"):
+            if key in expect and key != "confidence":
+                assert sorted(sorted(map(repr, i["when"])) for i in result[key]) == sorted(
+                    sorted(map(repr, when)) for when in expect[key]
+                )
+            elif key in expect:
+                assert result[key] == expect[key]
+
+
+@functools.cache
+def _load_rules(path):
+    return loader.load(path)

@@ -10,6 +10,8 @@ from contract import ANSWER_KEYS, RULES
 from contract import run_cli as run
 from support.corpus import load_corpus
 
+from selfcheck.parsing import write_number
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SEP = {"fr": "\u00a0: ", "en": ": "}
@@ -84,9 +86,16 @@ def test_text(engine, ruleset, name, lang):
     result = engine.evaluate(answers, lang)
     label = "Montant" if lang == "fr" else "Amount"
     assert f"{label}{sep}{result['display']['amount_value']}" in lines
-    for criterion in result["criteria"]:
+    for criterion, shown in zip(result["criteria"], result["display"]["criteria"], strict=True):
         assert f"  {SYMBOLS[criterion['status']]} {criterion['title']}" in lines
-        assert f"      {criterion['reason']}" in lines
+        # A criterion that no longer matters says so, not its "please answer".
+        moot = verdict == "ineligible" and criterion["status"] == "unknown"
+        assert f"      {shown['reason']}" in lines
+        assert (f"      {criterion['reason']}" in lines) != moot
+    for item in result["eligible_if"] + result["would_change"]:
+        assert f"  - {item['text']}" in lines
+    if result["confidence"]:
+        assert result["display"]["confidence"] in lines
     if result["missing"]:
         first = result["missing"][0]
         label = next(q["label"][lang] for q in ruleset["questions"] if q["id"] == first)
@@ -207,15 +216,38 @@ def _labels(ruleset, lang):
     return {k: v.replace(" ?", "\u00a0?") if lang == "fr" else v for k, v in labels.items()}
 
 
-@pytest.mark.parametrize(("lang", "yes"), [("fr", "oui"), ("en", "yes")])
-def test_ask_to_eligible(ruleset, lang, yes):
-    done = run("ask", "--lang", lang, stdin=f"2\n12\n{yes}\n14000\n")
+def _replies(engine, answers: dict, lang: str) -> tuple[list, list]:
+    """What a reader types to ``ask`` to give ``answers``, in the order the
+    engine asks (its ``missing``): an option's number, yes or no, a number."""
+    questions = {q["id"]: q for q in engine.rules["questions"]}
+    yes, no = {"fr": ("oui", "non"), "en": ("yes", "no")}[lang]
+    given, replies, asked = {}, [], []
+    while missing := engine.evaluate(given, lang)["missing"]:
+        key = missing[0]
+        question, value = questions[key], answers[key]
+        if question["type"] == "choice":
+            reply = str([o["value"] for o in question["options"]].index(value) + 1)
+        elif question["type"] == "boolean":
+            reply = yes if value else no
+        else:
+            reply = write_number(value, lang)
+        replies.append(reply)
+        asked.append(key)
+        given[key] = value
+    return replies, asked
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_ask_to_eligible(engine, ruleset, lang):
+    replies, expected = _replies(engine, ELIGIBLE, lang)
+    done = run("ask", "--lang", lang, stdin="".join(f"{r}\n" for r in replies))
     assert done.returncode == 0, done.stderr
-    final = check(json.dumps(TECHNICIEN), "--lang", lang).stdout
+    answered = {key: ELIGIBLE[key] for key in expected}
+    final = check(json.dumps(answered), "--lang", lang).stdout
     assert done.stdout.endswith("\n" + final)
     labels = _labels(ruleset, lang)
     asked = [key for key, label in labels.items() if f"\n{label}\n" in done.stdout]
-    assert asked == ["statut", "jours_travailles", "droits_non_renouveles", "ressources"]
+    assert asked == expected
     assert f"Verdict{SEP[lang]}{VERDICT_WORDS[lang]['eligible']}" in final.splitlines()
 
 

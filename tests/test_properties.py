@@ -209,9 +209,11 @@ def _question(index: int, kind: str) -> dict:
 
 
 @st.composite
-def random_rules(draw) -> dict:
+def random_rules(draw, max_questions: int = 5) -> dict:
     kinds = draw(
-        st.lists(st.sampled_from(["boolean", "choice", "integer"]), min_size=1, max_size=5)
+        st.lists(
+            st.sampled_from(["boolean", "choice", "integer"]), min_size=1, max_size=max_questions
+        )
     )
     questions = [_question(i, kind) for i, kind in enumerate(kinds)]
     text = {"fr": "t", "en": "t"}
@@ -299,3 +301,57 @@ def test_synthetic_rules_are_valid_rules(tmp_path):
         path = tmp_path / f"synthetic-{size}.yaml"
         path.write_text(yaml.safe_dump(synthetic_rules(size)), encoding="utf-8")
         assert loader.load(path)["questions"][-1]["id"] == f"q{size - 1}"
+
+
+# ---------------------------------------------------------------------------
+# Explanations (eligible_if, would_change) against brute force
+
+
+def _as_items(rules: dict, items: list, domains: dict) -> set:
+    """Engine items as sets of (question, the domain values its comparison selects)."""
+    return {
+        frozenset(
+            (c["question"], oracle.condition_values(c, domains[c["question"]]))
+            for c in item["when"]
+        )
+        for item in items
+    }
+
+
+def check_explanations(rules: dict, answers: dict) -> None:
+    result = Engine(rules).evaluate(answers, rules["languages"][0])
+    domains_ = domains(rules)
+    want = oracle.explanations(rules, answers, domains_)
+    for kind in ("eligible_if", "would_change"):
+        assert _as_items(rules, result[kind], domains_) == want[kind], kind
+        for item in result[kind]:
+            keys = [c["question"] for c in item["when"]]
+            assert len(keys) == len(set(keys)), "a question named twice"
+            order = [q["id"] for q in rules["questions"]]
+            assert keys == sorted(keys, key=order.index)
+            assert item["text"].strip()
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_random_rules_explanations_equal_brute_force(data):
+    rules = data.draw(random_rules(max_questions=3))
+    answers = data.draw(partial_answers(rules))
+    check_explanations(rules, answers)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {"statut": "autre", "jours_travailles": 5},
+        {"jours_travailles": 5},
+        {"statut": "technicien", "jours_travailles": 12, "droits_non_renouveles": True},
+        {"statut": "technicien", "jours_travailles": 12, "droits_non_renouveles": True,
+         "ressources": 20000},
+        {"droits_non_renouveles": False, "droits_ouverts_2019": True},
+        {"statut": "artiste", "droits_ouverts_2019": True, "ressources": 100},
+    ],
+)  # fmt: skip
+def test_real_rules_explanations_equal_brute_force(ruleset, answers):
+    check_explanations(ruleset, answers)

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
+from mkdocs.utils.yaml import yaml_load as mkdocs_yaml_load
 
 from selfcheck import loader
 from selfcheck.formatting import render_text
@@ -24,7 +24,14 @@ from sitebuild.pages import format_parameter
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
-LANGS = ("fr", "en")
+LANGS = tuple(loader.load(loader.default_rules())["languages"])
+DEFAULT_LANG = LANGS[0]  # at the site's root; the others under /<lang>/
+
+
+def lang_root(site: Path, lang: str) -> Path:
+    return site if lang == DEFAULT_LANG else site / lang
+
+
 CRITERIA_SLUG = "criteres"
 BUILD_TIMEOUT = 180
 
@@ -94,18 +101,20 @@ def html_pages(site: Path) -> list[Path]:
 
 def page_slugs(site: Path, lang: str) -> set[str]:
     """Slugs of the reader-facing pages of one language ('' is the home page)."""
-    root = site / "en" if lang == "en" else site
+    root = lang_root(site, lang)
     slugs = set()
     for index in root.rglob("index.html"):
         parts = index.relative_to(root).parts[:-1]
-        if parts[:1] in (("assets",), ("search",)) or (lang == "fr" and parts[:1] == ("en",)):
+        other = lang == DEFAULT_LANG and parts[:1] and parts[0] in LANGS
+        if parts[:1] in (("assets",), ("search",)) or other:
             continue
         slugs.add("/".join(parts))
     return slugs
 
 
 def page_lang(site: Path, page: Path) -> str:
-    return "en" if page.relative_to(site).parts[0] == "en" else "fr"
+    first = page.relative_to(site).parts[0]
+    return first if first in LANGS else DEFAULT_LANG
 
 
 class Page(HTMLParser):
@@ -179,7 +188,7 @@ def read_page(path: Path) -> Page:
 
 
 def criteria_page(site: Path, lang: str) -> Page:
-    return read_page(site / ("en" if lang == "en" else "") / CRITERIA_SLUG / "index.html")
+    return read_page(lang_root(site, lang) / CRITERIA_SLUG / "index.html")
 
 
 def current_rules() -> dict:
@@ -190,18 +199,22 @@ def current_rules() -> dict:
 # Languages and page structure
 
 
-def test_every_french_page_has_its_english_counterpart_and_back(site):
-    fr, en = page_slugs(site, "fr"), page_slugs(site, "en")
-    assert fr, f"no French page found in {site}"
-    assert fr - en == set(), f"French pages without an English version: {sorted(fr - en)}"
-    assert en - fr == set(), f"English pages without a French version: {sorted(en - fr)}"
+def test_every_page_exists_in_every_language(site):
+    first = page_slugs(site, DEFAULT_LANG)
+    assert first, f"no page of {DEFAULT_LANG} found in {site}"
     sources = {
         lang: {p.relative_to(DOCS / lang) for p in (DOCS / lang).rglob("*.md")} for lang in LANGS
     }
-    assert sources["fr"] == sources["en"], (
-        f"docs/fr and docs/en differ: only fr {sorted(map(str, sources['fr'] - sources['en']))}, "
-        f"only en {sorted(map(str, sources['en'] - sources['fr']))}"
-    )
+    for lang in LANGS[1:]:
+        other = page_slugs(site, lang)
+        assert first - other == set(), f"pages without a {lang} version: {sorted(first - other)}"
+        assert other - first == set(), f"{lang} pages with no {DEFAULT_LANG} one: {other - first}"
+        only_first = sorted(map(str, sources[DEFAULT_LANG] - sources[lang]))
+        only_other = sorted(map(str, sources[lang] - sources[DEFAULT_LANG]))
+        assert sources[lang] == sources[DEFAULT_LANG], (
+            f"docs/{DEFAULT_LANG} and docs/{lang} differ: only {DEFAULT_LANG} {only_first}, "
+            f"only {lang} {only_other}"
+        )
 
 
 def nav_files(items) -> list[str]:
@@ -214,7 +227,8 @@ def nav_files(items) -> list[str]:
 
 
 def test_every_page_of_the_nav_is_built_in_both_languages(site):
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    with open(REPO / "mkdocs.yml", encoding="utf-8") as file:
+        config = mkdocs_yaml_load(file)  # MkDocs' own loader: it knows !ENV
     missing = []
     for name in nav_files(config["nav"]):
         slug = "" if name == "index.md" else name.removesuffix(".md") + "/"
@@ -495,13 +509,13 @@ def test_every_external_link_is_listed_on_the_sources_page(lang):
 
 def page_text(site: Path, lang: str, slug: str) -> str:
     """The article's text of one page ('' is the home page)."""
-    root = site / "en" if lang == "en" else site
+    root = lang_root(site, lang)
     return read_page(root / slug / "index.html").text
 
 
 def page_html(site: Path, lang: str, slug: str) -> str:
     """The whole HTML of one page, the widget's texts included."""
-    root = site / "en" if lang == "en" else site
+    root = lang_root(site, lang)
     return (root / slug / "index.html").read_text(encoding="utf-8")
 
 

@@ -24,6 +24,10 @@ const shareUrl = $("#selfcheck-share-url");
 const showAllButton = $('[data-action="show-all"]');
 const criterionTemplate = $("#selfcheck-criterion");
 const sourceTemplate = $("#selfcheck-source");
+const wayTemplate = $("#selfcheck-way");
+const findTemplate = $("#selfcheck-find-item");
+const recapTemplate = $("#selfcheck-recap-row");
+const clone = (template) => template.content.firstElementChild.cloneNode(true);
 
 // ---------------------------------------------------------------------------
 // The engine, in a module worker
@@ -177,19 +181,22 @@ function slots(node) {
 }
 
 function criterionItem(criterion, shown) {
-  const item = criterionTemplate.content.firstElementChild.cloneNode(true);
+  const item = clone(criterionTemplate);
   item.dataset.criterion = criterion.id;
   item.dataset.status = criterion.status;
   const slot = slots(item);
   slot.mark.textContent = shown.mark;
   slot.status.textContent = `${shown.status} `;
   slot.title.textContent = criterion.title;
-  slot.reason.textContent = criterion.reason;
-  slot.moot.textContent = shown.moot;
-  slot.moot.hidden = shown.moot === "";
+  slot.reason.textContent = shown.reason;
+  for (const find of shown.find) {
+    const help = clone(findTemplate);
+    slots(help).text.textContent = find.text;
+    slot.find.append(help);
+  }
   slot.confidence.textContent = shown.confidence;
   for (const source of shown.sources) {
-    const entry = sourceTemplate.content.firstElementChild.cloneNode(true);
+    const entry = clone(sourceTemplate);
     const link = entry.querySelector("a");
     link.href = source.url;
     link.title = source.title;
@@ -241,6 +248,7 @@ function showNoResult(message) {
   result.dataset.verdict = "";
   result.dataset.amount = "";
   $(".selfcheck-criteria").replaceChildren();
+  for (const name of ["ways", "reliability", "recap"]) slots(outcome)[name].replaceChildren();
   outcome.hidden = true;
   waiting.textContent = message;
   waiting.hidden = false;
@@ -266,6 +274,29 @@ function render(view, touched, speak) {
   slot.rules.textContent = shown.rules;
   $(".selfcheck-criteria").replaceChildren(
     ...res.criteria.map((criterion, index) => criterionItem(criterion, shown.criteria[index])),
+  );
+  // What would make it yes, or what would have changed it: the engine's sentences.
+  const ways = [...res.eligible_if, ...res.would_change].map((way, index) => {
+    const item = clone(wayTemplate);
+    item.querySelector(".selfcheck-or").textContent = index ? `${words.or} ` : "";
+    slots(item).text.textContent = way.text;
+    return item;
+  });
+  slot.ways.replaceChildren(...ways);
+  slot.ways.hidden = ways.length === 0;
+  slot.reliability.textContent = shown.confidence;
+  slot.reliability.hidden = shown.confidence === "";
+  slot.recap.replaceChildren(
+    ...view.recap.map((row) => {
+      const item = clone(recapTemplate);
+      const cell = slots(item);
+      cell.label.textContent = row.label;
+      cell.value.textContent = row.value;
+      cell.edit.href = `#selfcheck-${row.question}`;
+      cell.edit.dataset.edit = row.question;
+      cell.edit.setAttribute("aria-label", row.edit);
+      return item;
+    }),
   );
   for (const block of root.querySelectorAll("[data-show-for]")) {
     block.hidden = !block.dataset.showFor.split(" ").includes(res.verdict);
@@ -319,6 +350,15 @@ form.addEventListener("change", (event) => {
 });
 
 root.addEventListener("click", async (event) => {
+  const edit = event.target.closest("[data-edit]");
+  if (edit) {
+    // "Modifier": to the question's first field, shown even if it no longer matters.
+    event.preventDefault();
+    const q = questions.find((item) => item.dataset.question === edit.dataset.edit);
+    q.hidden = false;
+    (q.querySelector("input:checked, input:not([type=radio])") ?? q.querySelector("input")).focus();
+    return;
+  }
   const action = event.target.closest("[data-action]")?.dataset.action;
   if (action === "show-all") {
     showAll = !showAll;

@@ -123,7 +123,7 @@ boot({ pyodide: here("pyodide"), lock: here("lock"), rules: here("rules") }).the
   (error) => {
     bootFailed = true;
     const message = String(error?.message ?? error);
-    const reason = error?.reason ?? (/fetch|import/i.test(message) ? "network" : "worker");
+    const reason = error?.reason ?? "worker";
     postMessage({ type: "error", reason, message });
   },
 );

@@ -109,6 +109,8 @@ SNAPSHOT = """() => {
       title: text(li.querySelector('.selfcheck-criterion-title strong')),
       reason: text(li.querySelector('.selfcheck-reason')),
     })),
+    ways: [...result.querySelectorAll('.selfcheck-way [data-slot="text"]')].map(text),
+    reliability: text(result.querySelector('.selfcheck-reliability')),
     shown: [...document.querySelectorAll('[data-question]')]
       .filter((q) => q.checkVisibility())
       .map((q) => q.dataset.question),
@@ -311,6 +313,7 @@ def expected_view(case: dict, engine: Engine, lang: str, order: list[str]) -> di
     """What the widget must show once the case's answers are in (toggle off)."""
     answers, expect_ = case["answers"], case["expect"]
     touched = set(answers)
+    ways, reliability = [], ""
     if not touched:  # nothing answered: no result yet (README, widget contract)
         verdict, amount, criteria = "", "", []
     else:
@@ -322,10 +325,13 @@ def expected_view(case: dict, engine: Engine, lang: str, order: list[str]) -> di
                 "id": c["id"],
                 "status": expect_["criteria"].get(c["id"], c["status"]),
                 "title": c["title"],
-                "reason": c["reason"],
+                # a criterion that no longer matters says so instead of its reason
+                "reason": shown["reason"],
             }
-            for c in result["criteria"]
+            for c, shown in zip(result["criteria"], result["display"]["criteria"], strict=True)
         ]
+        ways = [item["text"] for item in result["eligible_if"] + result["would_change"]]
+        reliability = result["display"]["confidence"]
         assert set(expect_["criteria"]) <= {c["id"] for c in criteria}, case["id"]
     return {
         "answers": fragment(RULES, answers, lang),
@@ -333,6 +339,8 @@ def expected_view(case: dict, engine: Engine, lang: str, order: list[str]) -> di
         "amount": amount,
         "outcomeShown": bool(touched),
         "criteria": criteria,
+        "ways": ways,
+        "reliability": reliability,
         "shown": [k for k in order if k in touched or k in expect_["missing"]],
         "showAll": "false",
     }

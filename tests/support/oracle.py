@@ -143,3 +143,150 @@ def can_change(rules: dict, answers: dict, key: str, domains: dict) -> bool:
             if len(seen) > 1:
                 return True
     return False
+
+
+# ---------------------------------------------------------------------------
+# Explanations by brute force: every box of classes on every set of questions
+
+
+def _atoms_of(rules: dict, key: str) -> list:
+    roots = [c["condition"] for c in rules["criteria"]]
+    roots += [t["condition"] for t in rules["amount"].get("tiers", ())]
+    return [n for root in roots for n in _walk(root) if n.get("answer") == key]
+
+
+def value_classes(rules: dict, question: dict, values: list) -> list[frozenset]:
+    """The domain's values grouped by how every comparison on the question
+    judges them (the oracle's own classes)."""
+    atoms = _atoms_of(rules, question["id"])
+    groups: dict = {}
+    for value in values:
+        signature = tuple(holds(rules, a, {question["id"]: value}) for a in atoms)
+        groups.setdefault(signature, []).append(value)
+    return [frozenset(map(_hashable, g)) for g in groups.values()]
+
+
+def _hashable(value):
+    return (type(value).__name__, value)
+
+
+def _boxes(keys: list, classes: dict, allowed: dict):
+    """Every box: for each key, a non-empty proper union of its allowed classes."""
+    per_key = []
+    for key in keys:
+        options = allowed[key]
+        unions = []
+        for size in range(1, len(options) + 1):
+            for chosen in itertools.combinations(options, size):
+                union = frozenset().union(*chosen)
+                if len(chosen) < len(classes[key]) or len(options) < len(classes[key]):
+                    unions.append(union)
+        per_key.append(unions)
+    for combo in itertools.product(*per_key):
+        yield dict(zip(keys, combo, strict=True))
+
+
+def _values(box_part) -> list:
+    return [value for _, value in box_part]
+
+
+def _minimal_items(found: list[dict]) -> set:
+    """Per set of keys the maximal boxes, then the items no other's subset."""
+    maximal = [
+        box
+        for box in found
+        if not any(
+            other is not box
+            and set(other) == set(box)
+            and all(box[k] <= other[k] for k in box)
+            and other != box
+            for other in found
+        )
+    ]
+    items = {frozenset(box.items()) for box in maximal}
+    return {i for i in items if not any(o < i for o in items)}
+
+
+def explanations(rules: dict, answers: dict, domains: dict) -> dict:
+    """``eligible_if`` and ``would_change`` by brute force, each a set of items
+    (frozensets of (key, frozenset of domain values))."""
+    want = expected(rules, answers, domains)
+    questions = {q["id"]: q for q in rules["questions"]}
+    classes = {k: value_classes(rules, questions[k], domains[k]) for k in domains}
+    open_keys = [k for k in questions if answers.get(k) is None]
+    given = {k: v for k, v in answers.items() if v is not None}
+    result = {"eligible_if": set(), "would_change": set()}
+
+    def outcomes(fixed: dict, free: list):
+        for combo in itertools.product(*(domains[k] for k in free)):
+            yield outcome(rules, {**fixed, **dict(zip(free, combo, strict=True))})
+
+    if want["verdict"] == "undetermined":
+        found = []
+        for size in range(1, len(open_keys) + 1):
+            for keys in itertools.combinations(open_keys, size):
+                for box in _boxes(list(keys), classes, {k: classes[k] for k in keys}):
+                    free = [k for k in open_keys if k not in keys]
+                    picks = itertools.product(*(_values(box[k]) for k in keys))
+                    if all(
+                        v == "eligible"
+                        for pick in picks
+                        for v, _ in outcomes({**given, **dict(zip(keys, pick, strict=True))}, free)
+                    ):
+                        found.append(box)
+        result["eligible_if"] = _minimal_items(found)
+    amounts = [_constant(rules, t["amount"]) for t in rules["amount"].get("tiers", ())]
+    amounts.append(_constant(rules, rules["amount"]["base"]))
+    if want["verdict"] == "ineligible":
+        targets = [None]
+    elif want["verdict"] == "eligible" and want["amount"] is not None:
+        targets = sorted({a for a in amounts if a > want["amount"]})
+    else:
+        targets = []
+    items: set = set()
+    for target in targets:
+        found = []
+        answered = list(given)
+        for size in range(1, len(answered) + 1):
+            for keys in itertools.combinations(answered, size):
+                allowed = {k: [c for c in classes[k] if _hashable(given[k]) not in c] for k in keys}
+                for box in _boxes(list(keys), classes, allowed):
+                    fixed = {k: v for k, v in given.items() if k not in keys}
+                    picks = itertools.product(*(_values(box[k]) for k in keys))
+                    if all(
+                        any(
+                            v == "eligible" and (target is None or a == target)
+                            for v, a in outcomes(
+                                {**fixed, **dict(zip(keys, pick, strict=True))}, open_keys
+                            )
+                        )
+                        for pick in picks
+                    ):
+                        found.append(box)
+        items |= _minimal_items(found)
+    result["would_change"] = {i for i in items if not any(o < i for o in items)}
+    return result
+
+
+def condition_values(condition: dict, values: list) -> frozenset:
+    """The domain values a comparison of the engine's ``when`` selects."""
+    op, constant = condition["op"], condition["value"]
+
+    def selects(value) -> bool:
+        if op == "any":
+            return any(selects_one(part, value) for part in constant)
+        return selects_one(condition, value)
+
+    return frozenset(_hashable(v) for v in values if selects(v))
+
+
+def selects_one(condition: dict, value) -> bool:
+    op, constant = condition["op"], condition["value"]
+    if op == "between":
+        low_in, high_in = condition.get("include", [True, True])
+        low, high = constant
+        return (value >= low if low_in else value > low) and (
+            value <= high if high_in else value < high
+        )
+    node = {"answer": "x", "op": op, "value": constant}
+    return holds({"parameters": {}}, node, {"x": value})
