@@ -1,7 +1,7 @@
 """Hostile input never hangs, crashes or floods (issue 12, section 4).
 
-Rules files through ``python -m selfcheck validate`` (and ``check --rules``):
-every case runs in a subprocess
+Rules files through ``python -m selfcheck validate`` (and ``check --rules``),
+answers through ``python -m selfcheck check``: every case runs in a subprocess
 with a timeout, so that a regression fails instead of hanging the suite, and
 asserts the whole of stderr — one line naming the file, the line when known,
 and never a traceback. The hostile inputs are generated here, never committed.
@@ -10,6 +10,8 @@ Nothing here measures speed: the timeouts only bound a hang.
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,8 +27,10 @@ TIMEOUT = 60  # seconds: a bound on a hang, far above any run of these cases
 # selfcheck/cli.py hold them).
 RULES_NESTING = 64
 CONDITION_DEPTH = 16
+ANSWERS_NESTING = 32
 INT_DIGITS = 4300  # Python's default limit on reading an integer from text
 QUOTED = 80  # characters of a bad value a message quotes
+EMPTY = 'no answers (the input is empty); write {} for "nothing answered yet"'
 ALIAS = "anchors and aliases ({}) are not allowed in {}: write each value out"
 
 
@@ -214,3 +218,214 @@ def test_rules_long_bad_values_are_quoted_cut(tmp_path):
         f"{path}:{line_of(path, 'id: III')}: id: {cut(repr(ident))} does not match "
         "'^[a-z][a-z0-9_-]*$'",
     )
+
+
+# ---------------------------------------------------------------------------
+# Answers: python -m selfcheck check
+
+
+def check(stdin: str, *options) -> subprocess.CompletedProcess:
+    return run("check", "--answers", "-", *options, stdin=stdin)
+
+
+@pytest.mark.parametrize("text", ["", "\n  \n", "# only a comment\n"])
+def test_empty_answers_are_refused(tmp_path, text):
+    refused(check(text), f"error: <stdin>: {EMPTY}")
+    path = tmp_path / "answers.yaml"
+    path.write_text(text, encoding="utf-8")
+    refused(run("check", "--answers", path), f"error: {path}: {EMPTY}")
+
+
+def test_integer_of_5001_digits(tmp_path):
+    digits = "9" * 5001
+    message = f"an integer of 5,001 digits is too long to read (at most {INT_DIGITS:,})"
+    path = tmp_path / "answers.json"
+    path.write_text(f'{{"statut": "artiste",\n "ressources": {digits}}}', encoding="utf-8")
+    refused(run("check", "--answers", path), f"error: {path}:2: {message}")
+    refused(check(f"statut: artiste\nressources: -{digits}\n"), f"error: <stdin>:2: {message}")
+
+
+def test_integer_within_the_limit_is_not_finite_quoted_cut():
+    """4,300 digits can be read: the engine says the number is not finite, and
+    quotes 80 characters of it."""
+    digits = "9" * INT_DIGITS
+    refused(
+        check(f'{{"ressources": {digits}}}', "--lang", "en"),
+        f"error: <stdin>: ressources: ‘ressources’ expects a finite number (got {cut(digits)}).",
+    )
+
+
+DEEP = f"more than {ANSWERS_NESTING} levels of nested mappings and lists (the maximum for answers)"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("[" * 100_000 + "]" * 100_000, 1),  # JSON: a RecursionError before
+        ("[" * 100_000, 1),  # not even closed
+        ('{"statut":\n' + '{"a":\n' * 40 + "1" + "}" * 41, 2 + ANSWERS_NESTING - 1),
+        ("statut: " + "[" * 100_000 + "]" * 100_000 + "}", 1),  # YAML flow
+        ("a: " + "{" * 100_000, 1),
+        ("statut:\n" + "".join(" " * n + "a:\n" for n in range(1, 41)) + " " * 41 + "1\n",
+         1 + ANSWERS_NESTING),  # YAML block mappings, one level per line
+    ],
+    ids=["json-100k", "json-100k-unclosed", "json-lines", "yaml-flow-100k", "yaml-flow-maps",
+         "yaml-block"],
+)  # fmt: skip
+def test_deep_nesting(text, line):
+    refused(check(text), f"error: <stdin>:{line}: {DEEP}")
+
+
+def test_nesting_within_the_limit_is_the_engines_error():
+    nested = "[" * ANSWERS_NESTING + "]" * ANSWERS_NESTING  # with the mapping: one level over
+    refused(check(f'{{"statut": {nested}}}'), f"error: <stdin>:1: {DEEP}")
+    nested = "[" * (ANSWERS_NESTING - 1) + "]" * (ANSWERS_NESTING - 1)
+    refused(
+        check(f'{{"statut": {nested}}}', "--lang", "en"),
+        f"error: <stdin>: statut: ‘statut’ expects one of artiste, technicien, autre "
+        f"(got {nested}).",  # 62 characters: quoted whole
+    )
+
+
+def test_yaml_alias_bomb_in_answers():
+    refused(
+        check(alias_bomb("") + "statut: artiste\n"),
+        "error: <stdin>:1: " + ALIAS.format("&a0", "answers"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "sign"),
+    [
+        ("statut: &s artiste\n", 1, "&s"),
+        ("statut: artiste\nressources: *r\n", 2, "*r"),
+    ],
+)
+def test_yaml_anchors_and_aliases_in_answers(text, line, sign):
+    refused(check(text), f"error: <stdin>:{line}: " + ALIAS.format(sign, "answers"))
+
+
+def test_duplicate_keys(tmp_path):
+    refused(
+        check('{"statut": "artiste", "jours_travailles": 12, "statut": "autre"}'),
+        "error: <stdin>: duplicate key 'statut'",
+    )
+    path = tmp_path / "answers.yaml"
+    path.write_text("statut: artiste\njours_travailles: 12\nstatut: autre\n", encoding="utf-8")
+    refused(run("check", "--answers", path), f"error: {path}:3: duplicate key 'statut'")
+
+
+# YAML answers read only what JSON can say: YAML 1.1's booleans, hexadecimal,
+# octal, grouped and sexagesimal numbers and dates stay text, which the engine
+# refuses for a boolean, a number or a choice (expected answers by hand).
+SURPRISES = [
+    ("statut: yes", {"statut": "yes"}),
+    ("statut: no", {"statut": "no"}),
+    ("droits_non_renouveles: on", {"droits_non_renouveles": "on"}),
+    ("droits_non_renouveles: off", {"droits_non_renouveles": "off"}),
+    ("droits_non_renouveles: y", {"droits_non_renouveles": "y"}),
+    ("jours_travailles: 0x10", {"jours_travailles": "0x10"}),
+    ("jours_travailles: 0o17", {"jours_travailles": "0o17"}),
+    ("ressources: 1_000", {"ressources": "1_000"}),
+    ("jours_travailles: 1:30", {"jours_travailles": "1:30"}),
+    ("droits_ouverts_2019: 2019-01-01", {"droits_ouverts_2019": "2019-01-01"}),
+    ("ressources: 15 000", {"ressources": "15 000"}),
+]
+
+
+@pytest.mark.parametrize(("text", "answers"), SURPRISES, ids=[t for t, _ in SURPRISES])
+def test_yaml_1_1_surprises_stay_text(engine, text, answers):
+    (key,) = answers
+    errors = engine.evaluate(answers, "en")["errors"]
+    assert [e["question"] for e in errors] == [key]
+    refused(
+        check(f"# answers\n{text}\n", "--lang", "en"),
+        f"error: <stdin>:2: {key}: {errors[0]['message']['en']}",
+    )
+
+
+# What YAML answers do read, as JSON would (expected values by hand).
+READ = [
+    ("droits_non_renouveles: true", {"droits_non_renouveles": True}),
+    ("droits_non_renouveles: False", {"droits_non_renouveles": False}),
+    ("jours_travailles: 012", {"jours_travailles": 12}),
+    ("jours_travailles: +12", {"jours_travailles": 12}),
+    ("ressources: 1.5e4", {"ressources": 15000.0}),
+    ("ressources: 14999.5", {"ressources": 14999.5}),
+    ("ressources: ~", {}),
+    ("ressources: null", {}),
+    ("ressources:", {}),
+    ('statut: "artiste"', {"statut": "artiste"}),
+]
+
+
+@pytest.mark.parametrize(("text", "answers"), READ, ids=[t for t, _ in READ])
+def test_yaml_reads_json_values(engine, text, answers):
+    done = check(text + "\n", "--format", "json", "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == engine.evaluate(answers, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("statut: !!str artiste", "!!str"),
+        ("statut: !!binary YXJ0aXN0ZQ==", "!!binary"),
+        ("ressources: !!python/object/apply:os.system [ls]", "!!python/object/apply:os.system"),
+    ],
+)
+def test_yaml_tags_in_answers(text, tag):
+    refused(
+        check(text + "\n"),
+        f"error: <stdin>:1: tags ({tag}) are not allowed in answers: write the value plainly "
+        "(quote a text)",
+    )
+
+
+def test_50_mb_bad_value_is_quoted_cut(tmp_path):
+    value = "x" * 50_000_000
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"statut": value}), encoding="utf-8")
+    refused(
+        run("check", "--answers", path, "--lang", "en"),
+        f"error: {path}: statut: ‘statut’ expects one of artiste, technicien, autre "
+        f"(got {cut(repr(value))}).",
+    )
+
+
+def test_long_unknown_key_is_quoted_cut(engine):
+    key = "k" * 1_000_000
+    known = ", ".join(q["id"] for q in engine.rules["questions"])
+    refused(
+        check(json.dumps({key: 1}), "--lang", "en"),
+        f"error: <stdin>: {cut(key)}: Unknown question ‘{cut(key)}’ (known questions: {known}).",
+    )
+
+
+# ---------------------------------------------------------------------------
+# A closed pipe: `check … | head -1`
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "--answers", "-", "--format", "json"),
+        ("check", "--answers", "-"),
+        ("validate",),
+        ("questions",),
+        ("ask",),
+    ],
+    ids=lambda args: " ".join(args),
+)
+def test_closed_pipe_ends_quietly(args):
+    """Standard output is a pipe nobody reads (its reading end closed before the
+    command starts, so the first write fails every time): no traceback, and the
+    status a shell shows for a command stopped by SIGPIPE, 128 + 13."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = run(*args, stdin="{}", stdout=write_end)
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 141
