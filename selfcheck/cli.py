@@ -231,7 +231,13 @@ def _json_answers(text: str):
 
 
 def _yaml_answers(text: str, name: str) -> Answers:
-    reader = _AnswersLoader(text)
+    try:
+        reader = _AnswersLoader(text)  # the reader checks every character at once
+    except yaml.reader.ReaderError as exc:
+        line, problem = loader.unreadable_character(exc, text)
+        raise UsageError(
+            f"{name}:{line}: answers are neither JSON nor YAML (YAML: {problem})"
+        ) from None
     try:
         node = reader.get_single_node()
         if node is None:  # only comments
@@ -265,11 +271,15 @@ def read_answers(source: str) -> Answers:
     aliases, duplicate keys, too deep nesting, integers too long to read."""
     name = "<stdin>" if source == "-" else source
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        if source == "-":  # bytes, decoded strictly (stdin's own decoding may escape them)
+            stdin = getattr(sys.stdin, "buffer", None)
+            text = stdin.read().decode("utf-8") if stdin is not None else sys.stdin.read()
+        else:
+            text = Path(source).read_text(encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"{source}: cannot read the answers ({exc.strerror})") from None
+        raise UsageError(f"{name}: cannot read the answers ({exc.strerror})") from None
     except UnicodeDecodeError:
-        raise UsageError(f"{source}: the answers are not UTF-8 text") from None
+        raise UsageError(f"{name}: the answers are not UTF-8 text") from None
     if not text.strip():
         raise UsageError(f"{name}: {_EMPTY}")
     try:

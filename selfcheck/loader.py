@@ -128,6 +128,13 @@ def yaml_problem(exc: yaml.MarkedYAMLError) -> str:
     return problem
 
 
+def unreadable_character(exc: yaml.reader.ReaderError, text: str) -> tuple[int, str]:
+    """The line and the message for a character YAML does not accept (a
+    control character, a lone surrogate)."""
+    line = text.count("\n", 0, exc.position) + 1
+    return line, f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+
+
 def too_long_integer(text: str, mark) -> yaml.constructor.ConstructorError:
     """The error for an integer Python refuses to read (int-string limit)."""
     digits = sum(c.isdigit() for c in text)
@@ -197,7 +204,11 @@ _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _parse(text: str, name: str):
-    loader = _LineLoader(text)
+    try:
+        loader = _LineLoader(text)  # the reader checks every character at once
+    except yaml.reader.ReaderError as exc:
+        line, problem = unreadable_character(exc, text)
+        raise RulesError([f"{name}:{line}: YAML: {problem}"]) from None
     loader.line_map = {}
     try:
         data = loader.get_single_data()

@@ -197,6 +197,15 @@ def test_rules_values_yaml_cannot_read(tmp_path, value, message):
     refused(run("validate", path), f"{path}:{line}: YAML: {message}")
 
 
+def test_rules_control_character(tmp_path):
+    path = rules_variant(tmp_path, "checked_on: 2026-11-26\n", "checked_on: 2026-11-26\x07\n")
+    line = line_of(path, "checked_on:")
+    refused(
+        run("validate", path),
+        f"{path}:{line}: YAML: unacceptable character #x0007: special characters are not allowed",
+    )
+
+
 def test_rules_impossible_date(tmp_path):
     path = rules_variant(tmp_path, "checked_on: 2026-11-26\n", "checked_on: 2026-13-45\n")
     line = line_of(path, "checked_on:")
@@ -234,6 +243,26 @@ def test_empty_answers_are_refused(tmp_path, text):
     path = tmp_path / "answers.yaml"
     path.write_text(text, encoding="utf-8")
     refused(run("check", "--answers", path), f"error: {path}: {EMPTY}")
+
+
+def test_bytes_that_are_not_utf8_on_stdin():
+    done = subprocess.run(
+        [sys.executable, "-m", "selfcheck", "check", "--answers", "-"],
+        cwd=ROOT,
+        input="statut: électricien\n".encode("latin-1"),
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr.decode() == "error: <stdin>: the answers are not UTF-8 text\n"
+
+
+def test_control_character_in_answers():
+    refused(
+        check('{"statut": "artiste",\n"ressources": "1\x07"}'),
+        "error: <stdin>:2: answers are neither JSON nor YAML (YAML: unacceptable character "
+        "#x0007: special characters are not allowed)",
+    )
 
 
 def test_integer_of_5001_digits(tmp_path):
