@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
+import re
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import yaml
 
@@ -19,26 +23,272 @@ class UsageError(Exception):
     """Bad input given to the command line (answers file, options)."""
 
 
-def read_answers(source: str) -> object:
-    """Answers from a JSON or YAML file, or from stdin with '-'."""
+# ---------------------------------------------------------------------------
+# Reading answers: JSON, or YAML limited to what JSON can say
+
+MAX_ANSWERS_NESTING = 32  # answers are one flat mapping; deeper is refused, with a line
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a writer killed by SIGPIPE
+
+
+class Answers:
+    """Answers read from a file: the value, where they come from (``name``) and,
+    for YAML, the line of each top-level key."""
+
+    def __init__(self, value: object, name: str, lines: dict | None = None, line: int = 0):
+        self.value = value
+        self.name = name
+        self.lines = lines or {}
+        self.line = line  # the line of the document itself (YAML), 0 when unknown
+
+    def where(self, key=None) -> str:
+        """``name:line`` for ``key`` (or the document), ``name`` when unknown."""
+        line = self.lines.get(key, self.line) if key is not None else self.line
+        return f"{self.name}:{line}" if line else self.name
+
+
+class _AnswersResolver(yaml.resolver.BaseResolver):
+    """YAML 1.2's core schema, decimal numbers only: what JSON can say. ``yes``,
+    ``no``, ``on``, ``off``, ``0x10``, ``0o17``, ``1_000``, ``1:30`` and dates
+    stay text (YAML 1.1 would read booleans, numbers and dates)."""
+
+
+_AnswersResolver.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+):
+    _AnswersResolver.add_implicit_resolver(
+        f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first)
+    )
+
+
+class _AnswersLoader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    loader.GuardedComposer,
+    yaml.composer.Composer,
+    yaml.constructor.SafeConstructor,
+    _AnswersResolver,
+):
+    """Reads YAML answers: JSON's values only, no anchor, alias or duplicate key."""
+
+    max_nesting = MAX_ANSWERS_NESTING
+    what = "answers"
+    yaml_constructors: ClassVar[dict] = {}
+
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _AnswersResolver.__init__(self)
+
+
+def _construct_int(reader, node):
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{source}: cannot read the answers ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{source}: the answers are not UTF-8 text") from None
+        return int(node.value)
+    except ValueError:  # only Python's limit on long integers: the resolver checked the rest
+        raise loader.too_long_integer(node.value, node.start_mark) from None
+
+
+def _construct_float(reader, node):
+    value = node.value.lower()
+    if value.endswith(".inf"):
+        return -math.inf if value.startswith("-") else math.inf
+    if value == ".nan":
+        return math.nan
+    return float(value)
+
+
+def _construct_map(reader, node):
+    mapping = {}
+    for key_node, value_node in node.value:
+        key = reader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a text or a number", key_node.start_mark
+            ) from None
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {loader.quoted(key)}", key_node.start_mark
+            )
+        mapping[key] = reader.construct_object(value_node, deep=True)
+    return mapping
+
+
+def _construct_list(reader, node):
+    return [reader.construct_object(child, deep=True) for child in node.value]
+
+
+for _tag, _construct in (
+    ("str", lambda reader, node: str(node.value)),
+    ("bool", lambda reader, node: node.value.lower() == "true"),
+    ("null", lambda reader, node: None),
+    ("int", _construct_int),
+    ("float", _construct_float),
+    ("map", _construct_map),
+    ("seq", _construct_list),
+):
+    _AnswersLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _construct)
+
+
+class _JSONRefusal(Exception):
+    """JSON answers that are JSON but cannot be taken: ``line`` may be 0."""
+
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.line = line
+
+
+def _line_at(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def _nesting_line(text: str, limit: int) -> int:
+    """The line where JSON text first nests deeper than ``limit`` (0: nowhere)."""
+    level = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            level += 1
+            if level > limit:
+                return _line_at(text, match.start())
+        elif token in "]}":
+            level -= 1
+    return 0
+
+
+def _nesting(value) -> int:
+    """How deep lists and mappings nest in a value read (iteratively)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level + 1)
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _too_deep(text: str) -> _JSONRefusal:
+    return _JSONRefusal(
+        f"more than {MAX_ANSWERS_NESTING} levels of nested mappings and lists "
+        "(the maximum for answers)",
+        _nesting_line(text, MAX_ANSWERS_NESTING),
+    )
+
+
+_NOT_JSON = object()
+_EMPTY = 'no answers (the input is empty); write {} for "nothing answered yet"'
+
+
+def _json_answers(text: str):
+    """The answers if ``text`` is JSON; ``_NOT_JSON`` if it is not JSON."""
+
+    def pairs(items):
+        mapping = {}
+        for key, value in items:
+            if key in mapping:
+                raise _JSONRefusal(f"duplicate key {loader.quoted(key)}")
+            mapping[key] = value
+        return mapping
+
+    def integer(digits: str):
+        try:
+            return int(digits)
+        except ValueError:  # Python's limit on reading long integers
+            count = len(digits.lstrip("-"))
+            found = re.search(rf"(?<![0-9])[0-9]{{{count}}}(?![0-9])", text)
+            raise _JSONRefusal(
+                f"an integer of {count:,} digits is too long to read "
+                f"(at most {sys.get_int_max_str_digits():,})",
+                _line_at(text, found.start()) if found else 0,
+            ) from None
+
+    try:
+        value = json.loads(text, object_pairs_hook=pairs, parse_int=integer)
+    except json.JSONDecodeError:
+        return _NOT_JSON
+    except RecursionError:
+        raise _too_deep(text) from None
+    if _nesting(value) > MAX_ANSWERS_NESTING:
+        raise _too_deep(text)
+    return value
+
+
+def _yaml_answers(text: str, name: str) -> Answers:
+    try:
+        reader = _AnswersLoader(text)  # the reader checks every character at once
+    except yaml.reader.ReaderError as exc:
+        line, problem = loader.unreadable_character(exc, text)
+        raise UsageError(
+            f"{name}:{line}: answers are neither JSON nor YAML (YAML: {problem})"
+        ) from None
+    try:
+        node = reader.get_single_node()
+        if node is None:  # only comments
+            raise UsageError(f"{name}: {_EMPTY}")
+        value = reader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{name}:{mark.line + 1}" if mark else name
+        problem = loader.yaml_problem(exc)
+        if isinstance(exc, (yaml.composer.ComposerError, yaml.constructor.ConstructorError)):
+            raise UsageError(f"{where}: {loader.cut(problem, 200)}") from None
+        raise UsageError(
+            f"{where}: answers are neither JSON nor YAML (YAML: {loader.cut(problem, 120)})"
+        ) from None
+    except yaml.YAMLError:
+        raise UsageError(f"{name}: answers are neither JSON nor YAML") from None
+    finally:
+        reader.dispose()
+    lines = {}
+    if isinstance(node, yaml.MappingNode) and isinstance(value, dict):
+        # construct_map keeps the nodes' order and refuses duplicates: they align
+        for key, (key_node, _) in zip(value, node.value, strict=True):
+            lines[key] = key_node.start_mark.line + 1
+    return Answers(value, name, lines, node.start_mark.line + 1)
+
+
+def read_answers(source: str) -> Answers:
+    """Answers from a JSON or YAML file, or from stdin with '-'. Raises
+    UsageError, naming the file (and the line when known), for anything that
+    cannot be answers: empty input, JSON or YAML that cannot be read, anchors,
+    aliases, duplicate keys, too deep nesting, integers too long to read."""
     name = "<stdin>" if source == "-" else source
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        pass
+        if source == "-":  # bytes, decoded strictly (stdin's own decoding may escape them)
+            stdin = getattr(sys.stdin, "buffer", None)
+            text = stdin.read().decode("utf-8") if stdin is not None else sys.stdin.read()
+        else:
+            text = Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read the answers ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{name}: the answers are not UTF-8 text") from None
+    if not text.strip():
+        raise UsageError(f"{name}: {_EMPTY}")
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise UsageError(f"{name}{where}: answers are neither JSON nor YAML") from None
-    return {} if data is None else data
+        value = _json_answers(text)
+    except _JSONRefusal as exc:
+        raise UsageError(f"{name}:{exc.line}: {exc}" if exc.line else f"{name}: {exc}") from None
+    if value is not _NOT_JSON:
+        return Answers(value, name)
+    return _yaml_answers(text, name)
 
 
 def format_text(result: dict, engine: Engine, lang: str) -> str:
@@ -87,8 +337,14 @@ def format_text(result: dict, engine: Engine, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_errors(errors: list, lang: str) -> str:
-    return "\n".join(f"error: {e['question'] or 'answers'}: {e['message'][lang]}" for e in errors)
+def format_errors(errors: list, lang: str, answers: Answers | None = None) -> str:
+    """One line per error; with ``answers``, each names the file and, when
+    known, the line of the faulty key."""
+    lines = []
+    for e in errors:
+        where = f"{answers.where(e['question'])}: " if answers is not None else ""
+        lines.append(f"error: {where}{e['question'] or 'answers'}: {e['message'][lang]}")
+    return "\n".join(lines)
 
 
 def _rules_path(args) -> Path:
@@ -99,9 +355,9 @@ def cmd_check(args) -> int:
     engine = Engine(loader.load(_rules_path(args)))
     lang = args.lang or engine.langs[0]
     answers = read_answers(args.answers)
-    result = engine.evaluate(answers, lang)
+    result = engine.evaluate(answers.value, lang)
     if result["errors"]:
-        print(format_errors(result["errors"], lang), file=sys.stderr)
+        print(format_errors(result["errors"], lang, answers), file=sys.stderr)
         return 2
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -254,15 +510,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_stdout() -> None:
+    """After a closed pipe: send what is left to /dev/null, so that the
+    interpreter's last flush does not print a BrokenPipeError either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (tests capturing it)
+        pass
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
-    except loader.RulesError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        try:
+            status = args.func(args)
+        except loader.RulesError as exc:
+            print(exc, file=sys.stderr)
+            status = 2
+        except UsageError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = 2
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader went away (`check … | head -1`): stop quietly, as a
+        # command killed by SIGPIPE would, with its conventional status
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         return 130
+    return status

@@ -78,6 +78,8 @@ def validate_answers(rules: dict, answers) -> tuple[dict, list]:
         question = questions.get(key)
         if question is None:
             name = key if isinstance(key, str) else _shown(key)
+            if len(name) > QUOTED_VALUE_MAX:  # a key is quoted back too: never whole
+                name = name[: QUOTED_VALUE_MAX - 1] + "…"
             errors.append(error(langs, name, "unknown_question", known=", ".join(questions)))
             continue
         if value is None:

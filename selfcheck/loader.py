@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -23,7 +25,8 @@ import yaml
 
 from . import words
 from .analysis import GROUP_BUDGET, Structure
-from .conditions import OPERATORS, ORDERED_OPERATORS, iter_conditions
+from .conditions import OPERATORS, ORDERED_OPERATORS, depth, iter_conditions
+from .engine import QUOTED_VALUE_MAX
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
@@ -32,6 +35,10 @@ RULES_ENV = "SELFCHECK_RULES"  # names the rules file when rules/ holds several
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _LANG = re.compile(r"^[a-z]{2}$")
+
+# Hostile or mistaken files are refused with a line, before anything walks them.
+MAX_NESTING = 64  # levels of mappings and lists in a rules file (the real one: 7)
+MAX_CONDITION_DEPTH = 16  # levels of a condition tree, a comparison being 1 (real: 3)
 
 
 class RulesError(Exception):
@@ -43,13 +50,124 @@ class RulesError(Exception):
 
 
 # ---------------------------------------------------------------------------
-# YAML with line numbers
+# Quoting values in messages
 
 
-class _LineLoader(yaml.SafeLoader):
+def cut(text: str, limit: int = QUOTED_VALUE_MAX) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(value) -> str:
+    """A value as a message quotes it: its repr, cut to QUOTED_VALUE_MAX (a
+    50 MB value is never echoed whole)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an int too long to write, a list too deep
+        text = f"<{type(value).__name__}>"
+    return cut(text)
+
+
+# ---------------------------------------------------------------------------
+# YAML, guarded: no anchor or alias, bounded nesting, bounded integers
+
+
+class GuardedComposer:
+    """Mixin for a PyYAML loader: refuses anchors and aliases (an alias bomb
+    never expands), explicit tags (``!!float abc`` would be a ValueError,
+    ``!!python/…`` is not data) and collections nested deeper than
+    ``max_nesting``, at the event that breaks the rule, before any node is
+    built or walked."""
+
+    max_nesting = MAX_NESTING
+    what = "a rules file"
+    _nesting = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"anchors and aliases ({sign}{cut(str(event.anchor))}) are not allowed in "
+                f"{self.what}: write each value out",
+                event.start_mark,
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            written = cut(str(tag).replace("tag:yaml.org,2002:", "!!"))
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"tags ({written}) are not allowed in {self.what}: write the value plainly "
+                "(quote a text)",
+                event.start_mark,
+            )
+        if not isinstance(event, yaml.CollectionStartEvent):
+            return super().compose_node(parent, index)
+        if self._nesting >= self.max_nesting:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"more than {self.max_nesting} levels of nested mappings and lists "
+                f"(the maximum for {self.what})",
+                event.start_mark,
+            )
+        self._nesting += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._nesting -= 1
+
+
+def yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    """What a YAML error says, in one line."""
+    problem = str(exc.problem or exc)
+    if isinstance(exc, yaml.composer.ComposerError) and exc.context:
+        problem = f"{exc.context}, {problem}"  # "expected a single document…, but found…"
+    return problem
+
+
+def unreadable_character(exc: yaml.reader.ReaderError, text: str) -> tuple[int, str]:
+    """The line and the message for a character YAML does not accept (a
+    control character, a lone surrogate)."""
+    line = text.count("\n", 0, exc.position) + 1
+    return line, f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+
+
+def too_long_integer(text: str, mark) -> yaml.constructor.ConstructorError:
+    """The error for an integer Python refuses to read (int-string limit)."""
+    digits = sum(c.isdigit() for c in text)
+    return yaml.constructor.ConstructorError(
+        None,
+        None,
+        f"an integer of {digits:,} digits is too long to read "
+        f"(at most {sys.get_int_max_str_digits():,})",
+        mark,
+    )
+
+
+class _LineLoader(GuardedComposer, yaml.SafeLoader):
     """SafeLoader that records the line of every mapping value and list item."""
 
     line_map: dict
+
+
+def _construct_int(loader, node):
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:  # only Python's limit on long integers: the resolver checked the rest
+        raise too_long_integer(str(node.value), node.start_mark) from None
+
+
+def _construct_timestamp(loader, node):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:  # 2026-13-45 has the shape of a date, not a day of the calendar
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{cut(str(node.value))} is not a date", node.start_mark
+        ) from None
 
 
 def _construct_mapping(loader, node, deep=False):
@@ -65,7 +183,7 @@ def _construct_mapping(loader, node, deep=False):
             ) from None
         if key in mapping:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
+                None, None, f"duplicate key {quoted(key)}", key_node.start_mark
             )
         mapping[key] = loader.construct_object(value_node, deep=True)
         lines[key] = key_node.start_mark.line + 1
@@ -82,19 +200,25 @@ def _construct_sequence(loader, node, deep=False):
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _parse(text: str, name: str):
-    loader = _LineLoader(text)
+    try:
+        loader = _LineLoader(text)  # the reader checks every character at once
+    except yaml.reader.ReaderError as exc:
+        line, problem = unreadable_character(exc, text)
+        raise RulesError([f"{name}:{line}: YAML: {problem}"]) from None
     loader.line_map = {}
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        raise RulesError([f"{name}:{line}: YAML: {exc.problem or exc}"]) from None
+        raise RulesError([f"{name}:{line}: YAML: {cut(yaml_problem(exc), 200)}"]) from None
     except yaml.YAMLError as exc:
-        raise RulesError([f"{name}:0: YAML: {exc}"]) from None
+        raise RulesError([f"{name}:0: YAML: {cut(str(exc), 200)}"]) from None
     finally:
         loader.dispose()
     return data, loader.line_map
@@ -125,7 +249,11 @@ class _Lines:
 def format_path(path) -> str:
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            part = cut(str(part))  # a key of the file: quoted at most ~80 characters
+            text += f".{part}" if text else part
     return text or "(root)"
 
 
@@ -160,14 +288,20 @@ def schema() -> dict:
 def _schema_message(error) -> str:
     path = list(error.absolute_path)
     if error.validator == "enum" and path and path[-1] == "op":
-        return f"unknown operator {error.instance!r} (expected one of {', '.join(OPERATORS)})"
+        return f"unknown operator {quoted(error.instance)} (expected one of {', '.join(OPERATORS)})"
     if error.validator == "additionalProperties":
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return f"unknown field {', '.join(map(repr, extra))} (allowed: {allowed})"
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str)
+        return f"unknown field {', '.join(map(quoted, extra))} (allowed: {allowed})"
     if error.validator == "required":
-        return error.message.replace("is a required property", "is required")
-    return error.message
+        return cut(error.message.replace("is a required property", "is required"), 200)
+    # jsonschema quotes the whole value: quote at most ~80 characters of it
+    try:
+        whole = repr(error.instance)
+    except (ValueError, RecursionError):
+        whole = ""
+    message = error.message.replace(whole, quoted(error.instance)) if whole else error.message
+    return cut(message, 300)
 
 
 def load_text(text: str, name: str = "<rules>") -> dict:
@@ -178,10 +312,16 @@ def load_text(text: str, name: str = "<rules>") -> dict:
         raise RulesError([f"{name}:1: (root): a rules file must be a mapping"])
     data = _normalise(data)
     problems = []
+    numbers = dict(_number_problems(data))  # what the schema says of them would only confuse
     validator = jsonschema.Draft202012Validator(schema())
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         path = list(error.absolute_path)
-        problems.append(f"{name}:{lines.line(path)}: {format_path(path)}: {_schema_message(error)}")
+        if tuple(path) not in numbers:
+            problems.append(
+                f"{name}:{lines.line(path)}: {format_path(path)}: {_schema_message(error)}"
+            )
+    for path, message in numbers.items():
+        problems.append(f"{name}:{lines.line(path)}: {format_path(path)}: {message}")
     if not problems:
         for path, message in _semantic_problems(data):
             problems.append(f"{name}:{lines.line(path)}: {format_path(path)}: {message}")
@@ -225,7 +365,7 @@ def _semantic_problems(data: dict):
                 if key in ("sources", "combinable_sources") and isinstance(value, list):
                     for i, ref in enumerate(value):
                         if ref not in sources:
-                            yield (*path, key, i), f"unknown source {ref!r}"
+                            yield (*path, key, i), f"unknown source {quoted(ref)}"
                 else:
                     yield from refs(value, (*path, key))
         elif isinstance(node, list):
@@ -248,6 +388,18 @@ def _semantic_problems(data: dict):
             yield from _duplicates(question["options"], ("questions", qi, "options"), key="value")
 
     # conditions
+    roots: list[tuple[tuple, dict]] = [
+        (("criteria", i, "condition"), c["condition"]) for i, c in enumerate(data["criteria"])
+    ]
+    for i, tier in enumerate(data["amount"].get("tiers", ())):
+        roots.append((("amount", "tiers", i, "condition"), tier["condition"]))
+    for path, condition in roots:
+        levels = depth(condition)
+        if levels > MAX_CONDITION_DEPTH:
+            yield (
+                path,
+                f"a condition nested {levels} levels deep; the maximum is {MAX_CONDITION_DEPTH}",
+            )
     for dotted, node in iter_conditions(data):
         yield from _condition_problems(node, _split(dotted), params, questions)
 
@@ -256,7 +408,10 @@ def _semantic_problems(data: dict):
     for i, lang in enumerate(langs):
         if lang not in words.languages():
             known = ", ".join(words.languages())
-            yield ("languages", i), f"no word catalogue for {lang!r} (selfcheck/locales/: {known})"
+            yield (
+                ("languages", i),
+                f"no word catalogue for {quoted(lang)} (selfcheck/locales/: {known})",
+            )
     for path, text in _text_objects(data):
         missing = [lang for lang in langs if lang not in text]
         extra = [lang for lang in text if lang not in langs]
@@ -270,13 +425,33 @@ def _semantic_problems(data: dict):
         if isinstance(quantity, dict):
             name = quantity["param"]
             if name not in params:
-                yield path, f"unknown parameter {name!r}"
+                yield path, f"unknown parameter {quoted(name)}"
             elif not _is_number(params[name]["value"]):
-                yield path, f"parameter {name!r} is not a number"
+                yield path, f"parameter {quoted(name)} is not a number"
     for path, text in _texts(data):
         for match in _PLACEHOLDER.finditer(text):
             if match.group(1) not in params:
-                yield path, f"unknown placeholder {{{match.group(1)}}} (no such parameter)"
+                yield path, f"unknown placeholder {{{cut(match.group(1))}}} (no such parameter)"
+
+
+def _number_problems(data):
+    """Numbers the engine cannot compute with, anywhere in the rule set: NaN,
+    infinities (YAML's .nan, .inf), integers too large for a float."""
+    stack = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(((*path, key), value) for key, value in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend(((*path, i), value) for i, value in reversed(list(enumerate(node))))
+        elif isinstance(node, float) and not math.isfinite(node):
+            yield path, f"{node} is not a finite number"
+        elif isinstance(node, int) and not isinstance(node, bool):
+            try:
+                float(node)
+            except OverflowError:
+                digits = len(str(abs(node)))
+                yield path, f"an integer of {digits:,} digits is too large (not a finite float)"
 
 
 def _split(dotted: str) -> tuple:
@@ -291,7 +466,7 @@ def _duplicates(items, path, key="id"):
     seen = set()
     for i, item in enumerate(items):
         if item[key] in seen:
-            yield (*path, i, key), f"duplicate {key} {item[key]!r}"
+            yield (*path, i, key), f"duplicate {key} {quoted(item[key])}"
         seen.add(item[key])
 
 
@@ -327,11 +502,11 @@ def _condition_problems(node, path, params, questions):
         return
     question = questions.get(node["answer"])
     if question is None:
-        yield (*path, "answer"), f"unknown question {node['answer']!r}"
+        yield (*path, "answer"), f"unknown question {quoted(node['answer'])}"
         return
     if "param" in node:
         if node["param"] not in params:
-            yield (*path, "param"), f"unknown parameter {node['param']!r}"
+            yield (*path, "param"), f"unknown parameter {quoted(node['param'])}"
             return
         constant, where = params[node["param"]]["value"], (*path, "param")
     else:
@@ -344,27 +519,29 @@ def _condition_problems(node, path, params, questions):
         values = constant
     else:
         if isinstance(constant, list):
-            yield where, f"operator {op!r} needs a single value, not a list"
+            yield where, f"operator {quoted(op)} needs a single value, not a list"
             return
         values = [constant]
     if op in ORDERED_OPERATORS and kind not in ("integer", "number"):
         yield (
             (*path, "op"),
-            f"operator {op!r} needs a numeric question; {node['answer']!r} is {kind}",
+            f"operator {quoted(op)} needs a numeric question; {quoted(node['answer'])} is {kind}",
         )
         return
     for value in values:
         if kind == "boolean" and not isinstance(value, bool):
-            yield where, f"{node['answer']!r} is boolean; {value!r} is not true or false"
+            answer = quoted(node["answer"])
+            yield where, f"{answer} is boolean; {quoted(value)} is not true or false"
         elif kind == "choice":
             options = [o["value"] for o in question.get("options", [])]
             if value not in options:
                 yield (
                     where,
-                    f"{value!r} is not an option of {node['answer']!r} ({', '.join(options)})",
+                    f"{quoted(value)} is not an option of {quoted(node['answer'])} "
+                    f"({', '.join(options)})",
                 )
         elif kind in ("integer", "number") and not _is_number(value):
-            yield where, f"{node['answer']!r} is numeric; {value!r} is not a number"
+            yield where, f"{quoted(node['answer'])} is numeric; {quoted(value)} is not a number"
 
 
 def _quantities(data):

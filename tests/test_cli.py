@@ -124,28 +124,31 @@ def test_defaults_are_text_and_french():
 
 @pytest.mark.parametrize(("lang", "fmt"), [("fr", "text"), ("en", "json")])
 @pytest.mark.parametrize(
-    "answers_text",
+    ("answers_text", "where"),
     [
-        '{"statut": "intermittent"}',
-        '{"jours_travailles": 12.5, "age": 3}',
-        '{"ressources": NaN}',
-        "ressources: -.inf",
-        "[1, 2]",
+        ('{"statut": "intermittent"}', "<stdin>"),
+        ('{"jours_travailles": 12.5, "age": 3}', "<stdin>"),
+        ('{"ressources": NaN}', "<stdin>"),
+        ("# YAML: the line of the faulty key\nressources: -.inf", "<stdin>:2"),
+        ("[1, 2]", "<stdin>"),
     ],
 )
-def test_invalid_answers(engine, answers_text, lang, fmt):
+def test_invalid_answers(engine, answers_text, where, lang, fmt):
+    """One line per faulty field on stderr: the input, the line of the key when
+    known (YAML), the key, the engine's message."""
     done = check(answers_text, "--lang", lang, "--format", fmt)
     assert done.returncode == 2
     assert done.stdout == ""
-    assert "Traceback" not in done.stderr
     try:
         answers = json.loads(answers_text)
     except json.JSONDecodeError:
         answers = {"ressources": float("-inf")}
     errors = engine.evaluate(answers, lang)["errors"]
     assert errors
-    for error in errors:
-        assert f"error: {error['question'] or 'answers'}: {error['message'][lang]}" in done.stderr
+    assert done.stderr.splitlines() == [
+        f"error: {where}: {error['question'] or 'answers'}: {error['message'][lang]}"
+        for error in errors
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -174,11 +177,19 @@ def test_answers_from_stdin_json_file_and_yaml_file(tmp_path, engine):
         assert json.loads(done.stdout) == expected, name
 
 
-def test_empty_answers_file_means_nothing_answered(tmp_path):
+def test_empty_answers_are_refused_and_braces_mean_nothing_answered(tmp_path):
+    """An empty file is more likely a mistake than "I don't know anything yet":
+    refused (exit 2), while ``{}`` means no answers."""
     empty = tmp_path / "empty.yaml"
     empty.write_text("", encoding="utf-8")
     done = run("check", "--answers", str(empty), "--format", "json")
-    assert done.returncode == 0
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        f'error: {empty}: no answers (the input is empty); write {{}} for "nothing answered yet"\n'
+    )
+    done = check("{}", "--format", "json")
+    assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["verdict"] == "undetermined"
 
 
