@@ -16,7 +16,7 @@ import math
 
 from . import words
 from .analysis import Situation, Structure
-from .conditions import questions_in, walk
+from .conditions import quantity_value, questions_in, walk
 from .explain import Explanation, describe
 from .formatting import format_date, format_money, join_or, quote, render_text
 from .phrasing import condition_text
@@ -201,6 +201,7 @@ class Engine:
         if errors:
             return self._failure(lang, errors)
 
+        self._answers = clean
         situation = Situation(self.structure, clean)
         verdict = situation.verdict()
         options = situation.amount_options() if verdict != "ineligible" else []
@@ -286,6 +287,14 @@ class Engine:
             line = "result.amount_line" if verdict == "eligible" else "result.amount_possible"
             amount = words.text(lang, line, amount=self.amount_text(result, lang))
         headline = render_text(rules, rules["result"]["verdicts"][verdict], lang)
+        # What the live region says once the answers settle: the verdict, and
+        # the amount, or the conditions that were not met.
+        said = [headline, amount]
+        unmet = [c["title"] for c in result["criteria"] if c["status"] == "unmet"]
+        if verdict == "ineligible" and unmet:
+            key = "result.failed" if len(unmet) == 1 else "result.failed_many"
+            listed = words.entry(lang, "format.list").join(unmet)
+            said.append(words.text(lang, key, conditions=listed))
         criteria = []
         questions = {q["id"]: q for q in rules["questions"]}
         for criterion, rule in zip(result["criteria"], rules["criteria"], strict=True):
@@ -313,13 +322,26 @@ class Engine:
             "hint": words.text(lang, f"result.hints.{verdict}"),
             "amount": amount,
             "amount_value": self.amount_text(result, lang),
-            "announcement": " ".join(t for t in (headline, amount) if t),
+            "announcement": " ".join(t for t in said if t),
             "criteria": criteria,
             "rules": self._rules_line(lang),
             "disclaimer": render_text(rules, rules["result"]["disclaimer"], lang),
             "confidence": self._confidence_line(result["confidence"], basis, lang),
+            "warnings": self._warnings(lang),
             "errors": [],
         }
+
+    def _warnings(self, lang: str) -> list:
+        """Answers above a bound a source gives (``plausible``): a warning the
+        reader can confirm, never an error."""
+        shown = []
+        for question in self.rules["questions"]:
+            bound = question.get("plausible")
+            value = self._answers.get(question["id"])
+            if bound and value is not None and value > quantity_value(self.rules, bound["max"]):
+                text = render_text(self.rules, bound["text"], lang)
+                shown.append({"question": question["id"], "text": text})
+        return shown
 
     def _rules_line(self, lang: str) -> str:
         """When the rules were last checked, and against what."""
@@ -387,6 +409,7 @@ class Engine:
             "rules": "",
             "disclaimer": "",
             "confidence": "",
+            "warnings": [],
             "errors": shown,
         }
 

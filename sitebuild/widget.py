@@ -53,6 +53,7 @@ def context(bundle: Bundle, lang: str, page_url) -> dict:
 
     return {
         "lang": lang,
+        "rules_id": rules["id"],
         "t": say,
         "with_link": functools.partial(with_link, lang),
         "questions": [_question(rules, q, lang) for q in rules["questions"]],

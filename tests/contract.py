@@ -47,6 +47,7 @@ DISPLAY_KEYS = {
     "rules",
     "disclaimer",
     "confidence",
+    "warnings",
     "errors",
 }
 

@@ -27,6 +27,9 @@ const sourceTemplate = $("#selfcheck-source");
 const wayTemplate = $("#selfcheck-way");
 const findTemplate = $("#selfcheck-find-item");
 const recapTemplate = $("#selfcheck-recap-row");
+const problemTemplate = $("#selfcheck-problem");
+const summary = $("#selfcheck-error-summary");
+const jump = $(".selfcheck-jump");
 const clone = (template) => template.content.firstElementChild.cloneNode(true);
 
 // ---------------------------------------------------------------------------
@@ -152,6 +155,52 @@ function clearForm() {
   for (const q of questions) if (!isChoice(q)) setUnknown(q, false);
 }
 
+// The answers kept in this tab only (sessionStorage: this site, this tab,
+// until it closes), so that a reload, the Back button or the other language's
+// page finds them. "Clear my answers" removes them. Nothing is sent.
+const storageKey = `selfcheck:${root.dataset.rulesId}`;
+
+function remember(state) {
+  try {
+    sessionStorage.setItem(storageKey, JSON.stringify(state));
+  } catch {
+    // storage refused (private mode, quota): the answers stay in the page only
+  }
+}
+
+function forget() {
+  try {
+    sessionStorage.removeItem(storageKey);
+  } catch {
+    // nothing was kept
+  }
+}
+
+function restore() {
+  let state = null;
+  try {
+    state = JSON.parse(sessionStorage.getItem(storageKey) ?? "null");
+  } catch {
+    return;
+  }
+  if (!state?.form) return;
+  clearForm();
+  for (const q of questions) {
+    const key = q.dataset.question;
+    const value = state.form[key];
+    const unknown = state.unknown?.includes(key);
+    if (isChoice(q)) {
+      const wanted = unknown ? "" : value;
+      const radio = [...q.querySelectorAll("input[type=radio]")].find((r) => r.value === wanted);
+      if (radio) radio.checked = true;
+    } else if (unknown) {
+      setUnknown(q, true);
+    } else if (typeof value === "string") {
+      textInput(q).value = value;
+    }
+  }
+}
+
 function answersInFragment() {
   const params = new URLSearchParams(location.hash.slice(1));
   return questions.some((q) => params.has(q.dataset.question)) ? params : null;
@@ -206,6 +255,39 @@ function criterionItem(criterion, shown) {
   return item;
 }
 
+// The problems at the top of the form (GOV.UK's error summary), each a link
+// to its field; the field's own message below it.
+function showSummary(errors) {
+  const list = summary.querySelector("[data-slot=problems]");
+  list.replaceChildren(
+    ...errors.map((error) => {
+      const item = clone(problemTemplate);
+      const link = item.querySelector("a");
+      const q = questions.find((each) => each.dataset.question === error.question);
+      link.href = `#${(q?.querySelector("input[type=text]") ?? q)?.id ?? ""}`;
+      link.dataset.problem = error.question;
+      link.textContent = error.text;
+      return item;
+    }),
+  );
+  summary.hidden = errors.length === 0;
+}
+
+// Numbers above a bound a source gives: a warning the reader can confirm.
+const confirmed = new Map();
+
+function showWarnings(warnings) {
+  const texts = new Map(warnings.map((w) => [w.question, w.text]));
+  for (const q of questions) {
+    const box = q.querySelector(".selfcheck-warning");
+    if (!box) continue;
+    const text = texts.get(q.dataset.question);
+    const typed = textInput(q).value.trim();
+    box.hidden = text === undefined || confirmed.get(q.dataset.question) === typed;
+    box.querySelector("[data-slot=text]").textContent = text ?? "";
+  }
+}
+
 function showFieldErrors(errors) {
   const messages = new Map(errors.map((e) => [e.question, e.text]));
   for (const q of questions) {
@@ -247,6 +329,7 @@ function announce(text) {
 function showNoResult(message) {
   result.dataset.verdict = "";
   result.dataset.amount = "";
+  jump.hidden = true;
   $(".selfcheck-criteria").replaceChildren();
   for (const name of ["ways", "reliability", "recap"]) slots(outcome)[name].replaceChildren();
   outcome.hidden = true;
@@ -260,6 +343,8 @@ function render(view, touched, speak) {
   // The answers this result reflects, as in a share link (tests wait on it).
   result.dataset.answers = view.fragment;
   showFieldErrors(shown.errors);
+  showSummary(shown.errors);
+  showWarnings(shown.warnings ?? []);
   if (res.errors.length) return showNoResult(words.result_fix);
   visible = view.visible;
   showQuestions();
@@ -303,6 +388,9 @@ function render(view, touched, speak) {
   }
   waiting.hidden = true;
   outcome.hidden = false;
+  // Once the answers settle the verdict, a link takes the reader to it.
+  jump.hidden = res.verdict === "undetermined";
+  slots(jump).jump.textContent = shown.verdict;
   if (firstVerdict) {
     firstVerdict = false;
     performance.mark("selfcheck:first-verdict"); // read by benchmarks/run.py
@@ -323,20 +411,43 @@ async function refresh(speak) {
     return;
   }
   const touched = Object.keys(state.form).length + state.unknown.length > 0;
-  if (mine === sequence) render(view, touched, speak);
+  if (mine === sequence) {
+    render(view, touched, speak);
+    if (touched) remember(state);
+  }
   return view;
 }
 
 // ---------------------------------------------------------------------------
-// Events
+// Events: an answer is evaluated once it has settled — a number when the
+// reader leaves the field, presses Enter or stops typing for a while; a choice
+// at once when clicked or tapped, after a moment when arrow keys move it (each
+// arrow selects an option) — so that nothing appears, vanishes or is announced
+// under the reader's fingers.
 
-let debounce;
+const TYPING_PAUSE_MS = 2000; // typing "12" at a relaxed pace leaves 0.5–1 s between keys
+const ARROWS_STILL_MS = 800; // a choice held still, after arrow keys
+let settleTimer;
+let pointerAt = -Infinity;
+
+function settleAnswers(after = 0) {
+  clearTimeout(settleTimer);
+  if (after) settleTimer = setTimeout(() => refresh(true), after);
+  else refresh(true);
+}
 
 form.addEventListener("submit", (event) => event.preventDefault());
+form.addEventListener("pointerdown", () => {
+  pointerAt = performance.now();
+});
 form.addEventListener("input", (event) => {
-  if (event.target.type !== "text") return;
-  clearTimeout(debounce);
-  debounce = setTimeout(() => refresh(true), 300);
+  if (event.target.type === "text") settleAnswers(TYPING_PAUSE_MS);
+});
+form.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && event.target.type === "text") {
+    event.preventDefault();
+    settleAnswers();
+  }
 });
 form.addEventListener("change", (event) => {
   const box = event.target.closest("[data-unknown-for]");
@@ -345,25 +456,40 @@ form.addEventListener("change", (event) => {
     setUnknown(q, box.checked);
     if (!box.checked) textInput(q).focus();
   }
-  clearTimeout(debounce);
-  refresh(true);
+  const byPointer = performance.now() - pointerAt < 1000;
+  settleAnswers(event.target.type === "radio" && !byPointer ? ARROWS_STILL_MS : 0);
 });
 
 root.addEventListener("click", async (event) => {
-  const edit = event.target.closest("[data-edit]");
-  if (edit) {
-    // "Modifier": to the question's first field, shown even if it no longer matters.
+  const target = event.target.closest("[data-edit], [data-problem], [data-action]");
+  if (!target) return;
+  if (target.dataset.edit || target.dataset.problem) {
+    // "Modifier", or a problem of the summary: to the question's field, shown
+    // even if it no longer matters.
     event.preventDefault();
-    const q = questions.find((item) => item.dataset.question === edit.dataset.edit);
+    const key = target.dataset.edit ?? target.dataset.problem;
+    const q = questions.find((item) => item.dataset.question === key);
     q.hidden = false;
     (q.querySelector("input:checked, input:not([type=radio])") ?? q.querySelector("input")).focus();
     return;
   }
-  const action = event.target.closest("[data-action]")?.dataset.action;
+  const action = target.dataset.action;
   if (action === "show-all") {
     showAll = !showAll;
     showAllButton.setAttribute("aria-pressed", String(showAll));
     showQuestions();
+  } else if (action === "see-result") {
+    // The result comes to the reader when asked: focus on its heading.
+    event.preventDefault();
+    const heading = $("#selfcheck-result-title");
+    heading.scrollIntoView({ block: "start" });
+    heading.focus();
+  } else if (action === "confirm") {
+    // "This number is right": the warning goes, the number stays.
+    const q = target.closest("[data-question]");
+    confirmed.set(q.dataset.question, textInput(q).value.trim());
+    q.querySelector(".selfcheck-warning").hidden = true;
+    textInput(q).focus();
   } else if (action === "share") {
     await ready.catch(() => {});
     const view = await refresh(false);
@@ -386,6 +512,7 @@ root.addEventListener("click", async (event) => {
     );
   } else if (action === "clear") {
     clearForm();
+    forget();
     showFieldErrors([]);
     shareBox.hidden = true;
     shareUrl.value = "";
@@ -404,7 +531,10 @@ addEventListener("hashchange", () => {
   }
 });
 
+// A share link's answers first; else the answers kept in this tab (a reload,
+// the Back button, the other language's page).
 const initial = answersInFragment();
 if (initial) fill(initial);
+else restore();
 window.selfcheck = { ready, evaluate, lang };
 start();

@@ -148,8 +148,11 @@ def _assert_private(recorded, *secrets: str) -> None:
     for url in recorded.requests:
         for secret in secrets:
             assert secret not in url, f"a request carries an answer: {url}"
-    stored = "localStorage.length + sessionStorage.length + document.cookie.length"
+    # Kept in the tab only: the answers under one sessionStorage key, nothing else.
+    stored = "localStorage.length + document.cookie.length"
     assert recorded.page.evaluate(stored) == 0, "the page stored something"
+    keys = recorded.page.evaluate("() => Object.keys(sessionStorage)")
+    assert set(keys) <= {f"selfcheck:{RULES['id']}"}, keys
     assert not recorded.console_errors, recorded.console_errors
     assert not recorded.page_errors, recorded.page_errors
 

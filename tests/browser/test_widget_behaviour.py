@@ -1,0 +1,298 @@
+"""A form that a slow typist, a screen-reader user and a phone user can trust.
+
+In Debian Chromium, on the built self-check page:
+
+- settle before speaking: typing a number at 250 ms a key, or arrowing
+  through a choice, announces once, for the settled answer, and no question
+  appears or vanishes meanwhile; an ineligible result names the condition;
+- errors people notice: a summary at the top (role="alert", a link to the
+  field), the field's message, and nothing marked invalid that is not; a
+  count above the period's days is a warning the reader can confirm;
+- numbers as people write them: five spellings read the same;
+- answers that stay in the tab: a reload, the Back button and the language
+  switch keep them; "clear" removes them;
+- the result comes to the reader when asked, on a phone, and nothing moves
+  the focus by itself;
+- axe-core finds nothing in the error and warning states.
+
+The fund-specific answers come from the rules and the corpus.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from contract import RULES
+from playwright.sync_api import expect
+from support.corpus import first, form_values, load_corpus, settled_eligible
+
+from selfcheck.engine import Engine
+from selfcheck.form import fragment
+from selfcheck.formatting import format_quantity
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    lang: ("autodiagnostic/" if lang == "fr" else f"{lang}/autodiagnostic/")
+    for lang in RULES["languages"]
+}
+RESULT = "#selfcheck-result"
+ENGINE = Engine(RULES)
+CASES = load_corpus(RULES)["cases"]
+ELIGIBLE = first(CASES, settled_eligible, "eligible with a settled amount")["answers"]
+NUMBERS = [q for q in RULES["questions"] if q["type"] in ("integer", "number")]
+WHOLE = next(q for q in NUMBERS if q["type"] == "integer")
+AMOUNT = next(q for q in NUMBERS if q.get("unit") == "EUR")
+CHOICE = next(q for q in RULES["questions"] if q["type"] == "choice")
+
+# Every text the live region takes, in order (a function: the CSP allows it).
+LISTEN = """() => {
+  window.__said = [];
+  const region = document.querySelector('#selfcheck-announce');
+  new MutationObserver(() => window.__said.push(region.textContent))
+    .observe(region, {childList: true, characterData: true, subtree: true});
+}"""
+SHOWN = """() => [...document.querySelectorAll('[data-question]')]
+  .filter((q) => q.checkVisibility()).map((q) => q.dataset.question)"""
+
+
+def open_page(new_page, base_url, lang="fr", viewport=(1280, 800)):
+    recorded = new_page(viewport=viewport)
+    page = recorded.page
+    page.goto(urljoin(base_url, PAGES[lang]))
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+    page.wait_for_selector(f"{RESULT}[data-answers]", state="attached")
+    page.evaluate(LISTEN)
+    return recorded
+
+
+def said(page) -> list[str]:
+    return [text for text in page.evaluate("() => window.__said") if text]
+
+
+def wait_answers(page, answers: dict, lang: str) -> None:
+    page.wait_for_selector(
+        f'{RESULT}[data-answers="{fragment(RULES, answers, lang)}"]', state="attached"
+    )
+
+
+def fill(page, answers: dict, lang: str) -> None:
+    """Answer as a reader does (clicks, typed numbers then Tab), in asking order."""
+    page.click('[data-action="show-all"]')
+    given: dict = {}
+    for key, value in form_values(RULES, answers, lang).items():
+        field = page.locator(f'[name="{key}"]').first
+        if field.get_attribute("type") == "radio":
+            page.click(f'label:has([name="{key}"][value="{value}"])')
+        else:
+            field.fill(value)
+            field.press("Tab")
+        given[key] = answers[key]
+        wait_answers(page, given, lang)
+    page.click('[data-action="show-all"]')
+
+
+# ---------------------------------------------------------------------------
+# Settle before speaking
+
+
+@pytest.mark.parametrize("lang", PAGES)
+def test_slow_typing_announces_once_and_moves_nothing(new_page, site_server, lang):
+    page = open_page(new_page, site_server, lang).page
+    value = 12 if WHOLE.get("min", 0) <= 12 else WHOLE["min"] + 12
+    field = page.locator(f'[name="{WHOLE["id"]}"]')
+    field.click()
+    before = page.evaluate(SHOWN)
+    for key in str(value):
+        page.keyboard.type(key)
+        page.wait_for_timeout(250)
+        assert page.evaluate(SHOWN) == before, "a question appeared or vanished while typing"
+        assert said(page) == [], f"announced while typing: {said(page)}"
+    wait_answers(page, {WHOLE["id"]: value}, lang)  # the pause that means "done"
+    expected = ENGINE.evaluate({WHOLE["id"]: value}, lang)["display"]["announcement"]
+    assert said(page) == [expected]
+    assert page.evaluate("() => document.activeElement.name") == WHOLE["id"]
+
+
+def test_typing_an_amount_slowly_announces_only_the_last(new_page, site_server):
+    page = open_page(new_page, site_server).page
+    answers = {k: v for k, v in ELIGIBLE.items() if k != AMOUNT["id"]}
+    fill(page, answers, "fr")
+    page.evaluate("() => { window.__said.length = 0; }")
+    field = page.locator(f'[name="{AMOUNT["id"]}"]')
+    field.click()
+    for key in "25000":
+        page.keyboard.type(key)
+        page.wait_for_timeout(250)
+    field.press("Enter")
+    complete = {**answers, AMOUNT["id"]: 25000}
+    wait_answers(page, complete, "fr")
+    page.wait_for_timeout(500)
+    assert said(page) == [ENGINE.evaluate(complete, "fr")["display"]["announcement"]]
+
+
+def test_arrow_keys_settle_before_questions_move_or_anything_is_said(new_page, site_server):
+    page = open_page(new_page, site_server).page
+    options = [o["value"] for o in CHOICE["options"]]
+    page.locator(f'[name="{CHOICE["id"]}"]').first.focus()
+    page.keyboard.press("Space")  # the first option
+    before = page.evaluate(SHOWN)
+    for _ in options[1:]:
+        page.keyboard.press("ArrowDown")
+        page.wait_for_timeout(150)
+        assert page.evaluate(SHOWN) == before, "questions moved while arrowing"
+        assert said(page) == [], said(page)
+    last = options[-1]
+    wait_answers(page, {CHOICE["id"]: last}, "fr")
+    assert said(page) == [ENGINE.evaluate({CHOICE["id"]: last}, "fr")["display"]["announcement"]]
+
+
+def test_an_ineligible_announcement_names_the_condition(new_page, site_server):
+    page = open_page(new_page, site_server).page
+    case = first(CASES, lambda c: c["expect"]["verdict"] == "ineligible" and len(c["answers"]) == 1,
+                 "ineligible with one answer")  # fmt: skip
+    fill(page, case["answers"], "fr")
+    result = ENGINE.evaluate(case["answers"], "fr")
+    unmet = [c["title"] for c in result["criteria"] if c["status"] == "unmet"]
+    assert said(page)[-1] == result["display"]["announcement"]
+    assert all(title in said(page)[-1] for title in unmet)
+
+
+# ---------------------------------------------------------------------------
+# Errors people notice
+
+
+@pytest.mark.parametrize("lang", PAGES)
+def test_an_error_is_summarised_announced_and_tied_to_its_field(
+    new_page, site_server, screenshot, lang
+):
+    page = open_page(new_page, site_server, lang, viewport=(360, 740)).page
+    key = WHOLE["id"]
+    field = page.locator(f'[name="{key}"]')
+    field.fill("douze")
+    field.press("Tab")
+    summary = page.locator("#selfcheck-error-summary")
+    expect(summary).to_be_visible()
+    assert summary.get_attribute("role") == "alert"
+    link = summary.locator(f'a[data-problem="{key}"]')
+    message = ENGINE.evaluate({key: "douze"}, lang)["display"]["errors"][0]["text"]
+    expect(link).to_have_text(message)
+    expect(page.locator(f"#selfcheck-{key}-error")).to_have_text(message)
+    described = field.get_attribute("aria-describedby").split()
+    assert f"selfcheck-{key}-error" in described
+    assert field.get_attribute("aria-invalid") == "true"
+    # "I don't know" is not what is wrong
+    assert page.get_attribute(f'[data-unknown-for="{key}"]', "aria-invalid") is None
+    assert page.get_attribute(RESULT, "data-verdict") == ""
+    problems = Axe().run(page).response["violations"]
+    screenshot(page, f"widget-{lang}-error-summary-360x740", full_page=False)
+    assert not problems, [v["id"] for v in problems]
+    link.click()  # to the field, without touching the share fragment
+    assert page.evaluate("() => document.activeElement.name") == key
+    assert "#" not in page.url
+    field.fill("12")
+    field.press("Enter")
+    wait_answers(page, {key: 12}, lang)
+    expect(summary).to_be_hidden()
+    assert field.get_attribute("aria-invalid") is None
+
+
+def test_a_count_above_the_period_is_a_warning_to_confirm(new_page, site_server, screenshot):
+    bounded = next(q for q in RULES["questions"] if "plausible" in q)
+    page = open_page(new_page, site_server).page
+    bound = RULES["parameters"][bounded["plausible"]["max"]["param"]]["value"]
+    field = page.locator(f'[name="{bounded["id"]}"]')
+    field.fill(str(bound + 1))
+    field.press("Enter")
+    wait_answers(page, {bounded["id"]: bound + 1}, "fr")
+    warning = page.locator(f"#selfcheck-{bounded['id']}-warning")
+    expect(warning).to_be_visible()
+    expected = ENGINE.evaluate({bounded["id"]: bound + 1}, "fr")["display"]["warnings"][0]["text"]
+    expect(warning.locator("[data-slot=text]")).to_have_text(expected)
+    assert page.get_attribute(RESULT, "data-verdict") != ""  # a warning, not an error
+    assert not Axe().run(page).response["violations"]
+    screenshot(page, "widget-fr-warning-1280x800", full_page=False)
+    warning.locator('[data-action="confirm"]').click()
+    expect(warning).to_be_hidden()
+    field.fill(str(bound))
+    field.press("Enter")
+    wait_answers(page, {bounded["id"]: bound}, "fr")
+    expect(warning).to_be_hidden()
+
+
+# ---------------------------------------------------------------------------
+# Numbers as people write them
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("25,000", 25000),
+        ("25.000", 25000),
+        ("25 000", 25000),
+        ("15 000 €", 15000),
+        ("15000 euros", 15000),
+        ("12,5", 12.5),
+    ],
+)
+def test_numbers_read_as_people_write_them(new_page, site_server, typed, value):
+    page = open_page(new_page, site_server).page
+    field = page.locator(f'[name="{AMOUNT["id"]}"]')
+    field.fill(typed)
+    field.press("Enter")
+    wait_answers(page, {AMOUNT["id"]: value}, "fr")
+    # the recap echoes how the number was read
+    row = page.locator(".selfcheck-recap-row", has=page.locator(f'[data-edit="{AMOUNT["id"]}"]'))
+    expect(row.locator("dd").first).to_have_text(format_quantity(value, AMOUNT.get("unit"), "fr"))
+
+
+# ---------------------------------------------------------------------------
+# Answers that stay in the tab
+
+
+def test_reload_back_and_language_switch_keep_the_answers(new_page, site_server):
+    recorded = open_page(new_page, site_server)
+    page = recorded.page
+    answers = dict(list(ELIGIBLE.items())[:2])
+    fill(page, answers, "fr")
+    page.reload()
+    wait_answers(page, answers, "fr")
+    page.goto(urljoin(site_server, "faq/"))
+    page.go_back()
+    wait_answers(page, answers, "fr")
+    # the language menu leads to the same page in English, answers kept
+    other = next(lang for lang in PAGES if lang != "fr")
+    page.goto(urljoin(site_server, PAGES[other]))
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+    wait_answers(page, answers, other)
+    for name, value in form_values(RULES, answers, other).items():
+        field = page.locator(f'[name="{name}"]').first
+        if field.get_attribute("type") == "radio":
+            assert page.is_checked(f'[name="{name}"][value="{value}"]')
+    page.click('[data-action="clear"]')
+    page.wait_for_selector(f'{RESULT}[data-answers=""]', state="attached")
+    assert page.evaluate("() => sessionStorage.length") == 0
+    page.reload()
+    page.wait_for_selector(f'{RESULT}[data-answers=""]', state="attached", timeout=90_000)
+    assert page.evaluate("() => localStorage.length + document.cookie.length") == 0
+
+
+# ---------------------------------------------------------------------------
+# The result comes to the reader
+
+
+def test_on_a_phone_the_result_comes_when_asked(new_page, site_server, screenshot):
+    page = open_page(new_page, site_server, viewport=(360, 740)).page
+    jump = page.locator(".selfcheck-jump")
+    fill(page, ELIGIBLE, "fr")
+    focused = page.evaluate("() => document.activeElement.closest('#selfcheck-form') !== null")
+    assert focused, "the focus left the form by itself"
+    expect(jump).to_be_visible()
+    verdict = ENGINE.evaluate(ELIGIBLE, "fr")["display"]["verdict"]
+    expect(jump).to_contain_text(verdict)
+    screenshot(page, "widget-fr-see-result-360x740", full_page=False)
+    jump.locator("a").click()
+    assert page.evaluate("() => document.activeElement.id") == "selfcheck-result-title"
+    assert page.locator("#selfcheck-result-title").is_visible()
