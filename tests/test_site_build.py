@@ -685,3 +685,151 @@ def test_french_pages_have_no_break_spaces_around_punctuation():
         for m in FRENCH_SPACING.finditer(line)
     ]
     assert not found, "ordinary spaces around French punctuation:\n  " + "\n  ".join(found)
+
+
+# ---------------------------------------------------------------------------
+# The plain-words page, and the answers kept in the tab (issue 11)
+
+PLAIN_WORDS = "mots-simples"
+PLAIN_WORDS_NAV = {"fr": "En mots simples", "en": "In plain words"}
+# Not labelled FALC / easy-to-read: the label needs validation by readers
+# with intellectual disabilities, which the page has not had.
+NOT_LABELLED = {
+    "fr": (f"ne porte pas le nom «{NB}FALC{NB}»", "handicap intellectuel"),
+    "en": ('this page is not called "easy-to-read"', "intellectual disability"),
+}
+
+
+class Links(HTMLParser):
+    """Every <a href> of a page: (href, text, inside the article?, classes)."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str, bool]] = []
+        self.article_classes: list[str] = []
+        self._article = False
+        self._link: list | None = None
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "article":
+            self._article = True
+        elif self._article:
+            self.article_classes += attributes.get("class", "").split()
+        if tag == "a" and "href" in attributes:
+            self._link = [attributes["href"], "", self._article]
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self._article = False
+        if tag == "a" and self._link is not None:
+            self.links.append((self._link[0], normalise(self._link[1]), self._link[2]))
+            self._link = None
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._link[1] += data
+
+
+def links_to(links: Links, slug: str, *, article: bool) -> list[tuple[str, str, bool]]:
+    """The links to one page ('…/slug/', '…/slug/#part'), in or out of the article."""
+    return [
+        link
+        for link in links.links
+        if link[2] == article and urlsplit(link[0]).path.rstrip("/").endswith(slug)
+    ]
+
+
+def test_the_plain_words_page_is_in_the_nav_after_the_home_page():
+    with open(REPO / "mkdocs.yml", encoding="utf-8") as file:
+        config = mkdocs_yaml_load(file)
+    assert nav_files(config["nav"])[:2] == ["index.md", f"{PLAIN_WORDS}.md"]
+    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+    for language in i18n["languages"]:
+        if language["locale"] != DEFAULT_LANG:
+            default, translated = PLAIN_WORDS_NAV[DEFAULT_LANG], PLAIN_WORDS_NAV[language["locale"]]
+            assert language["nav_translations"][default] == translated
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_plain_words_page_is_built_and_named_in_the_nav(site, lang):
+    root = lang_root(site, lang)
+    assert (root / PLAIN_WORDS / "index.html").exists(), f"{lang}: no plain-words page"
+    links = Links(page_html(site, lang, ""))
+    in_nav = [text for _, text, _ in links_to(links, PLAIN_WORDS, article=False)]
+    assert PLAIN_WORDS_NAV[lang] in in_nav, f"{lang}: not in the nav ({in_nav})"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_plain_words_page_says_it_is_not_labelled_falc(site, lang):
+    text = page_text(site, lang, PLAIN_WORDS)
+    for phrase in NOT_LABELLED[lang]:
+        assert phrase in text, f"{lang}: {phrase!r} missing from the plain-words page"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_plain_words_page_has_big_type(site, lang):
+    assert "plain-words" in Links(page_html(site, lang, PLAIN_WORDS)).article_classes
+    css = (DOCS / "assets" / "site.css").read_text(encoding="utf-8")
+    rule = re.search(r"\.plain-words\s*\{([^}]*)\}", css)
+    assert rule, "no .plain-words rule in docs/assets/site.css"
+    assert "font-size" in rule.group(1) and "line-height" in rule.group(1)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_plain_words_page_takes_its_values_and_sources_from_the_rules(site, lang):
+    ruleset = current_rules()
+    text = page_text(site, lang, PLAIN_WORDS)
+    for name in ("jours_minimum", "montant_base", "montant_majore", "plafond_ressources"):
+        value = format_parameter(ruleset, name, lang)
+        assert value in text, f"{lang}: {name} ({value!r}) missing from the plain-words page"
+    cited = {
+        urlsplit(href).fragment
+        for href, _, in_article in Links(page_html(site, lang, PLAIN_WORDS)).links
+        if in_article and urlsplit(href).path.rstrip("/").endswith("sources")
+    }
+    # The status, the criteria and the amounts each rest on these.
+    assert {"lff", "aud_nl", "bours", "jd", "reca"} <= cited, f"{lang}: cites only {cited}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("slug", ["", "autodiagnostic"])
+def test_the_home_page_and_the_self_check_link_to_the_plain_words_page(site, lang, slug):
+    links = Links(page_html(site, lang, slug))
+    assert links_to(links, PLAIN_WORDS, article=True), (
+        f"{lang}/{slug}: no link to the plain-words page in the page's text"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrases"),
+    [
+        (
+            "fr",
+            [
+                "sessionStorage",
+                "dans l'onglet",
+                "Rien n'est gardé après la fermeture de l'onglet",
+                f"«{NB}Effacer mes réponses{NB}»",
+                "jamais envoyé au serveur",
+            ],
+        ),
+        (
+            "en",
+            [
+                "sessionStorage",
+                "in the tab",
+                "Nothing is kept after the tab is closed",
+                '"Clear my answers"',
+                "never sent to the server",
+            ],
+        ),
+    ],
+)
+def test_the_privacy_page_says_the_answers_stay_in_the_tab(site, lang, phrases):
+    text = page_text(site, lang, "donnees-personnelles")
+    missing = [phrase for phrase in phrases if phrase not in text]
+    assert not missing, f"{lang}: the privacy page does not say {missing}"
+    assert "page's memory" not in text and "mémoire de la page" not in text
