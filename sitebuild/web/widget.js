@@ -28,6 +28,7 @@ const wayTemplate = $("#selfcheck-way");
 const findTemplate = $("#selfcheck-find-item");
 const recapTemplate = $("#selfcheck-recap-row");
 const problemTemplate = $("#selfcheck-problem");
+const summaryTemplate = $("#selfcheck-summary");
 const summary = $("#selfcheck-error-summary");
 const jump = $(".selfcheck-jump");
 const clone = (template) => template.content.firstElementChild.cloneNode(true);
@@ -257,8 +258,20 @@ function criterionItem(criterion, shown) {
 
 // The problems at the top of the form (GOV.UK's error summary), each a link
 // to its field; the field's own message below it.
+let summarised = "[]"; // no problem yet: the summary starts empty
+
 function showSummary(errors) {
-  const list = summary.querySelector("[data-slot=problems]");
+  // An alert speaks when its content changes: touch it only when the problems do.
+  const key = JSON.stringify(errors);
+  if (key === summarised) return;
+  summarised = key;
+  if (errors.length === 0) {
+    summary.replaceChildren();
+    return;
+  }
+  // Built apart, then put in at once: the alert speaks once.
+  const content = clone(summaryTemplate);
+  const list = content.querySelector("[data-slot=problems]");
   list.replaceChildren(
     ...errors.map((error) => {
       const item = clone(problemTemplate);
@@ -270,7 +283,7 @@ function showSummary(errors) {
       return item;
     }),
   );
-  summary.hidden = errors.length === 0;
+  summary.replaceChildren(...content.childNodes);
 }
 
 // Numbers above a bound a source gives: a warning the reader can confirm.
@@ -284,7 +297,7 @@ function showWarnings(warnings) {
     const text = texts.get(q.dataset.question);
     const typed = textInput(q).value.trim();
     box.hidden = text === undefined || confirmed.get(q.dataset.question) === typed;
-    box.querySelector("[data-slot=text]").textContent = text ?? "";
+    box.querySelector("[data-slot=text]").textContent = box.hidden ? "" : text;
   }
 }
 
@@ -488,7 +501,9 @@ root.addEventListener("click", async (event) => {
     // "This number is right": the warning goes, the number stays.
     const q = target.closest("[data-question]");
     confirmed.set(q.dataset.question, textInput(q).value.trim());
-    q.querySelector(".selfcheck-warning").hidden = true;
+    const box = q.querySelector(".selfcheck-warning");
+    box.hidden = true;
+    box.querySelector("[data-slot=text]").textContent = "";
     textInput(q).focus();
   } else if (action === "share") {
     await ready.catch(() => {});
