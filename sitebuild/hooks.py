@@ -27,7 +27,8 @@ from mkdocs.exceptions import PluginError
 from selfcheck import loader, words
 from selfcheck.formatting import format_date, render_text
 from sitebuild import pages, widget
-from sitebuild.bundle import Bundle, check_pages
+from sitebuild.bundle import Bundle, check_pages, write_service_worker
+from sitebuild.compress import compress_site
 
 WIDGET_TEMPLATE = "selfcheck.html"
 # What the legal page must name on a deployed site (mkdocs.yml, extra.site).
@@ -120,8 +121,23 @@ def on_page_context(context, page, config, nav, **kwargs):
 
 def on_post_build(config, **kwargs):
     # Idempotent: each language's build writes the same files.
-    Bundle.for_rules(_state["rules"]).write(config["site_dir"])
-    check_pages(Path(config["site_dir"]))
+    site = Path(config["site_dir"])
+    bundle = Bundle.for_rules(_state["rules"])
+    bundle.write(site)
+    check_pages(site)
+    if _last_build(config):  # the whole site is there: the service worker, then compression
+        write_service_worker(bundle, site)
+        compress_site(site)
+
+
+def _last_build(config) -> bool:
+    """Whether this is the last language's build (mkdocs-static-i18n builds the
+    languages one after the other into the same folder)."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return True
+    built = [lang.locale for lang in i18n.config.languages if lang.build]
+    return config.theme["language"] == built[-1]
 
 
 # The 404 page. mkdocs-static-i18n runs one MkDocs build per language into the
