@@ -8,7 +8,7 @@ request stays on 127.0.0.1.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 import pytest
 from contract import RULES
@@ -26,6 +26,14 @@ KEPT = """async () => {
   return (await (await caches.open(engine)).keys()).length;
 }"""
 
+CACHED_URLS = """async () => {
+  const urls = [];
+  for (const name of await caches.keys()) {
+    for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+  }
+  return urls;
+}"""
+
 
 @pytest.fixture
 def online_context(browser):
@@ -34,7 +42,9 @@ def online_context(browser):
     context.close()
 
 
-def test_after_one_visit_the_self_check_and_every_page_work_offline(online_context, site_server):
+def test_after_one_visit_the_self_check_and_every_page_work_offline(
+    online_context, site_server, built_site
+):
     requests: list[str] = []
     online_context.on("request", lambda request: requests.append(request.url))
     page = online_context.new_page()
@@ -47,6 +57,19 @@ def test_after_one_visit_the_self_check_and_every_page_work_offline(online_conte
             break
         page.wait_for_timeout(250)
     assert page.evaluate(KEPT) >= 8, "the service worker did not keep the engine"
+    # What the privacy page promises: the caches hold the site's own files,
+    # never the reader's answers: each address is a file of the built site,
+    # with no fragment, and no answer in its query.
+    cached = page.evaluate(CACHED_URLS)
+    assert len(cached) > 20, cached
+    for url in cached:
+        assert url.startswith(site_server), url
+        path = urlsplit(url)
+        assert not path.fragment and shared not in url, url
+        assert not set(answers) & {name for name, _ in parse_qsl(path.query)}, url
+        relative = unquote(path.path)[len(urlsplit(site_server).path) :]
+        file = built_site / relative
+        assert (file / "index.html" if relative.endswith("/") or not relative else file).is_file(), url
     online_context.set_offline(True)
     page.reload()
     page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
