@@ -115,6 +115,7 @@ def webkit(
     browser's) environment. The driver's log (the browser's console included) is
     ``driver.log_path`` while the session lasts."""
     from selenium import webdriver
+    from selenium.webdriver.common.proxy import Proxy
     from selenium.webdriver.remote.client_config import ClientConfig
     from selenium.webdriver.remote.remote_connection import RemoteConnection
     from selenium.webdriver.webkitgtk.options import Options
@@ -135,7 +136,12 @@ def webkit(
         )
         service.start()
         try:
-            config = ClientConfig(remote_server_addr=service.service_url, timeout=http_timeout)
+            # Straight to the local driver, whatever http_proxy says.
+            config = ClientConfig(
+                remote_server_addr=service.service_url,
+                timeout=http_timeout,
+                proxy=Proxy({"proxyType": "direct"}),
+            )
             driver = webdriver.Remote(
                 command_executor=RemoteConnection(client_config=config), options=options
             )
@@ -150,28 +156,20 @@ def webkit(
             service.stop()
 
 
-def console_errors(driver, since: int = 0) -> list[str]:
+def console_errors(driver) -> list[str]:
     """The console errors (and uncaught errors) the session's pages and workers
-    logged, from line ``since`` of the driver's log: ``text (where)``."""
+    logged so far, from the driver's log: ``text (where)``."""
     try:
         lines = driver.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
     except FileNotFoundError:
         return []
     errors = []
-    for line in lines[since:]:
+    for line in lines:
         match = CONSOLE_ERROR.match(line)
         if match:
             where = match["where"]
             errors.append(f"{match['text']} ({where})" if where else match["text"])
     return errors
-
-
-def log_length(driver) -> int:
-    """How many lines the driver's log has now (for ``console_errors(since=…)``)."""
-    try:
-        return len(driver.log_path.read_text(encoding="utf-8", errors="replace").splitlines())
-    except FileNotFoundError:
-        return 0
 
 
 def block_args(folder: Path, url_filter: str) -> tuple[str, ...]:
