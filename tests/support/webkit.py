@@ -115,6 +115,7 @@ def webkit(
     browser's) environment. The driver's log (the browser's console included) is
     ``driver.log_path`` while the session lasts."""
     from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.proxy import Proxy
     from selenium.webdriver.remote.client_config import ClientConfig
     from selenium.webdriver.remote.remote_connection import RemoteConnection
@@ -142,9 +143,13 @@ def webkit(
                 timeout=http_timeout,
                 proxy=Proxy({"proxyType": "direct"}),
             )
-            driver = webdriver.Remote(
-                command_executor=RemoteConnection(client_config=config), options=options
-            )
+            try:
+                driver = webdriver.Remote(
+                    command_executor=RemoteConnection(client_config=config), options=options
+                )
+            except WebDriverException as error:
+                log = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
+                raise RuntimeError(f"no WebKit session: {error.msg}; its log:\n{log}") from None
             driver.log_path = log_path
             try:
                 driver.set_script_timeout(script_timeout)

@@ -45,24 +45,29 @@ def parse(argv):
     return parser.parse_known_args(argv)[0]
 
 
-def content_filter(store_dir: str, rules_file: str):
-    """The content-blocker list compiled by WebKit (synchronously, before any page)."""
-    store = WebKit2.UserContentFilterStore.new(store_dir)
-    data = GLib.Bytes.new(Path(rules_file).read_bytes())
-    loop, out = GLib.MainLoop(), {}
+class ContentFilter:
+    """A content-blocker list, compiled by WebKit in the background (compiling it
+    before answering the driver would race with the driver's first request)."""
 
-    def saved(store, result):
+    def __init__(self, store_dir: str, rules_file: str, content) -> None:
+        self.rules_file = rules_file
+        self.done = False
+        self._content = content
+        store = WebKit2.UserContentFilterStore.new(store_dir)
+        data = GLib.Bytes.new(Path(rules_file).read_bytes())
+        store.save("rules", data, None, self._saved)
+
+    def _saved(self, store, result) -> None:
         try:
-            out["filter"] = store.save_finish(result)
+            self._content.add_filter(store.save_finish(result))
         except GLib.Error as error:
-            out["error"] = error
-        loop.quit()
+            sys.stderr.write(f"{NAME}: content filter {self.rules_file}: {error.message}\n")
+        self.done = True
 
-    store.save("rules", data, None, saved)
-    loop.run()
-    if "error" in out:
-        raise SystemExit(f"{NAME}: content filter {rules_file}: {out['error'].message}")
-    return out["filter"]
+    def wait(self) -> None:
+        """Until the list applies (or failed to compile: said on stderr)."""
+        while not self.done:
+            GLib.MainContext.default().iteration(True)
 
 
 def main(argv=None) -> None:
@@ -70,8 +75,6 @@ def main(argv=None) -> None:
     profile = tempfile.mkdtemp(prefix="selfcheck-webkit-")
     atexit.register(shutil.rmtree, profile, True)
     content = WebKit2.UserContentManager()
-    if args.content_filter:  # compiled before the driver can connect (it waits for no one)
-        content.add_filter(content_filter(f"{profile}/filters", args.content_filter))
     manager = WebKit2.WebsiteDataManager(
         base_data_directory=f"{profile}/data", base_cache_directory=f"{profile}/cache"
     )
@@ -90,6 +93,8 @@ def main(argv=None) -> None:
             Gtk.main_quit()
 
     def create_web_view(session, *_):
+        if blocker:
+            blocker.wait()
         view = WebKit2.WebView(
             web_context=context,
             settings=settings,
@@ -115,6 +120,9 @@ def main(argv=None) -> None:
         session.connect("create-web-view", create_web_view)
 
     context.connect("automation-started", automation_started)
+    blocker = None
+    if args.content_filter:  # every page the session opens gets it
+        blocker = ContentFilter(f"{profile}/filters", args.content_filter, content)
 
     def stop(*_):
         Gtk.main_quit()
