@@ -290,7 +290,11 @@ class Engine:
         # What the live region says once the answers settle: the verdict, and
         # the amount, or the conditions that were not met.
         said = [headline, amount]
-        unmet = [c["title"] for c in result["criteria"] if c["status"] == "unmet"]
+        unmet = [
+            words.text(lang, "result.named", title=c["title"])
+            for c in result["criteria"]
+            if c["status"] == "unmet"
+        ]
         if verdict == "ineligible" and unmet:
             key = "result.failed" if len(unmet) == 1 else "result.failed_many"
             listed = words.entry(lang, "format.list").join(unmet)
@@ -375,7 +379,8 @@ class Engine:
             return render_text(rules, rules["amount"].get("cited_for", rules["name"]), lang)
         for criterion in rules["criteria"]:
             if node is criterion["condition"]:
-                return render_text(rules, criterion["title"], lang)
+                title = render_text(rules, criterion["title"], lang)
+                return words.text(lang, "result.named", title=title)
         if "answer" in node:
             value = (
                 rules["parameters"][node["param"]]["value"] if "param" in node else node["value"]

@@ -610,14 +610,18 @@ def answered_states(cases: list[dict]) -> dict[str, tuple[dict, str]]:
         return lambda case: case["expect"]["verdict"] == verdict
 
     partial = first(cases, lambda c: answered(c) and verdict_is("undetermined")(c), "undetermined")
-    eligible = first(cases, settled_eligible, "eligible with a settled amount, no null answer")
     ineligible = first(cases, verdict_is("ineligible"), "ineligible")
-    return {
+    states = {
         "empty": ({}, ""),
         "partial": (partial["answers"], "undetermined"),
-        "eligible": (eligible["answers"], "eligible"),
         "ineligible": (ineligible["answers"], "ineligible"),
     }
+    # One eligible state per amount the rules can settle on (each reads on a phone).
+    first(cases, settled_eligible, "eligible with a settled amount, no null answer")
+    for case in cases:
+        if settled_eligible(case):
+            states.setdefault(f"eligible-{case['expect']['amount']}", (case["answers"], "eligible"))
+    return states
 
 
 @pytest.mark.parametrize("lang", LANGS)
