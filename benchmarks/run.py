@@ -13,7 +13,13 @@ Debian Chromium (Playwright, headless):
 - both cold (a new browser profile each run) and warm (same profile, reload),
   medians of --runs runs; times are from navigation start;
 - ``window.selfcheck.evaluate`` latency in the page (p50 / p95 over --evals calls);
-- bytes transferred by the self-check page and by an information page;
+- bytes transferred by the self-check page and by an information page (as
+  sent: compressed when the server has a .br or .gz copy);
+- the first verdict on a throttled phone link (1.6 Mbit/s down, 150 ms, by
+  CDP's network emulation), cold, next to the bare boot on the same link;
+- the warm first verdict with the site's service worker (after one visit it
+  kept the engine's files) and without it (HTTP cache only), each against
+  the bare warm boot;
 - the longest main-thread task of cold loads, and the longest time the
   self-check's own scripts (boot.js, widget.js) ran inside a long animation
   frame: what the widget itself makes the main thread do.
@@ -136,6 +142,82 @@ def warm_runs(playwright, urls: dict, runs: int) -> dict:
         for _ in range(runs):
             for kind, url in urls.items():
                 times[kind].append(timed_load(pages[kind], url, kind))
+    return times
+
+
+# A phone on a weak link, as issue 12 measures it: 1.6 Mbit/s down, 750 kbit/s
+# up, 150 ms of latency (Chromium applies it to the page's and its workers'
+# requests).
+PHONE_LINK = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1.6e6 / 8,
+    "uploadThroughput": 750e3 / 8,
+}
+
+
+def throttled_runs(playwright, urls: dict, runs: int) -> dict:
+    """Cold loads (a new profile each) on PHONE_LINK; pages alternate run by run."""
+    times: dict = {kind: [] for kind in urls}
+    for _ in range(runs):
+        for kind, url in urls.items():
+            with tempfile.TemporaryDirectory(prefix="bench-profile-") as directory:
+                context = _profile(playwright, directory)
+                try:
+                    page = context.new_page()
+                    cdp = context.new_cdp_session(page)
+                    cdp.send("Network.enable")
+                    cdp.send("Network.emulateNetworkConditions", PHONE_LINK)
+                    times[kind].append(timed_load(page, url, kind, timeout_ms=600_000))
+                finally:
+                    context.close()
+    return times
+
+
+ENGINE_KEPT = """async () => {
+  const names = await caches.keys();
+  const engine = names.find((name) => name.startsWith('selfcheck-engine-'));
+  return engine ? (await (await caches.open(engine)).keys()).length : 0;
+}"""
+
+
+def warm_service_worker_runs(playwright, urls: dict, runs: int) -> dict:
+    """Warm reloads of the widget with the site's service worker in charge (its
+    engine cache filled after the first visit) and with service workers
+    blocked (the HTTP cache only); the bare boot's warm reloads alongside."""
+    times: dict = {"baseline": [], "widget_sw": [], "widget_no_sw": []}
+    with contextlib.ExitStack() as stack:
+        pages = {}
+        for name, url, workers in (
+            ("baseline", urls["baseline"], "allow"),
+            ("widget_sw", urls["widget"], "allow"),
+            ("widget_no_sw", urls["widget"], "block"),
+        ):
+            directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-profile-"))
+            context = playwright.chromium.launch_persistent_context(
+                directory,
+                executable_path=CHROMIUM,
+                headless=True,
+                args=ARGS,
+                service_workers=workers,
+            )
+            stack.callback(context.close)
+            page = pages[name] = context.new_page()
+            kind = "baseline" if name == "baseline" else "widget"
+            timed_load(page, url, kind)
+            if name == "widget_sw":  # the service worker controls the page and kept the engine
+                for _ in range(400):
+                    controlled = page.evaluate("() => !!navigator.serviceWorker.controller")
+                    if controlled and page.evaluate(ENGINE_KEPT) >= 8:
+                        break
+                    page.wait_for_timeout(250)
+                else:
+                    raise RuntimeError("the service worker never kept the engine's files")
+        for _ in range(runs):
+            for name, page in pages.items():
+                url = urls["baseline"] if name == "baseline" else urls["widget"]
+                kind = "baseline" if name == "baseline" else "widget"
+                times[name].append(timed_load(page, url, kind))
     return times
 
 
@@ -334,6 +416,9 @@ def main(argv=None) -> int:
         metavar="OPTION=VALUE",
         help="a JavaScriptCore option for the WebKit runs (default: none, as Safari)",
     )
+    parser.add_argument(
+        "--throttled-runs", type=int, default=3, help="cold loads on the 1.6 Mbit/s link"
+    )
     parser.add_argument("--no-webkit", action="store_true", help="Chromium only")
     args = parser.parse_args(argv)
     jsc = dict(option.split("=", 1) for option in args.webkit_jsc)
@@ -354,16 +439,30 @@ def main(argv=None) -> int:
         probe.close()
         pyodide = next(site.glob("assets/**/pyodide.asm.wasm")).parent.relative_to(site)
         figures["pyodide_dir"] = str(pyodide)
-        baseline_url = f"{base}__bench__/boot.html?pyodide=/{pyodide}/"
         widget_url = f"{base}autodiagnostic/{FRAGMENT}"
         page = (site / "autodiagnostic" / "index.html").read_text(encoding="utf-8")
         query = html.unescape(re.search(r'src="[^"]*boot\.js(\?[^"]*)"', page).group(1))
+        lock = next(site.glob("assets/**/engine-*/pyodide-lock.json")).relative_to(site)
+        baseline_url = f"{base}__bench__/boot.html?pyodide=/{pyodide}/&lock=/{lock}"
         engine_url = f"{base}__bench__/engine.html{query}"
         urls = {"baseline": baseline_url, "engine": engine_url, "widget": widget_url}
         for mode, measure in (("cold", cold_runs), ("warm", warm_runs)):
             for kind, times in measure(playwright, urls, args.runs).items():
                 figures[f"{kind}_{mode}_ms"] = times
                 print(f"{kind:8} {mode}: " + ", ".join(f"{t:.0f}" for t in times) + " ms")
+        throttled = throttled_runs(
+            playwright, {"baseline": baseline_url, "widget": widget_url}, args.throttled_runs
+        )
+        figures["phone_link"] = {
+            "conditions": PHONE_LINK,
+            **{f"{k}_ms": v for k, v in throttled.items()},
+        }
+        for kind, times in throttled.items():
+            print(f"{kind:8} 1.6 Mbit/s: " + ", ".join(f"{t:.0f}" for t in times) + " ms")
+        service = warm_service_worker_runs(playwright, urls, args.runs)
+        figures["service_worker"] = {f"{k}_ms": v for k, v in service.items()}
+        for name, times in service.items():
+            print(f"{name:12} warm: " + ", ".join(f"{t:.0f}" for t in times) + " ms")
         latencies = evaluate_latency(playwright, f"{base}autodiagnostic/", args.evals)
         figures["evaluate_ms"] = {
             "calls": len(latencies),
@@ -435,6 +534,27 @@ def main(argv=None) -> int:
             f"max {max(f['longest_task_ms']):.0f} ms; the self-check's scripts in a long frame: "
             f"max {max(f['widget_script_in_long_frame_ms']):.0f} ms"
         )
+    link = figures["phone_link"]
+    link["median_ms"] = {k: statistics.median(link[f"{k}_ms"]) for k in ("baseline", "widget")}
+    link["ratio"] = link["median_ms"]["widget"] / link["median_ms"]["baseline"]
+    print(
+        f"1.6 Mbit/s, 150 ms (cold, {args.throttled_runs} runs): widget first verdict "
+        f"median {link['median_ms']['widget'] / 1000:.1f} s, "
+        f"bare boot {link['median_ms']['baseline'] / 1000:.1f} s, ratio {link['ratio']:.2f}"
+    )
+    sw = figures["service_worker"]
+    sw["median_ms"] = {
+        k: statistics.median(sw[f"{k}_ms"]) for k in ("baseline", "widget_sw", "widget_no_sw")
+    }
+    sw["ratios"] = {
+        k: sw["median_ms"][k] / sw["median_ms"]["baseline"] for k in ("widget_sw", "widget_no_sw")
+    }
+    print(
+        "warm first verdict / bare warm boot: with the service worker "
+        f"{sw['ratios']['widget_sw']:.2f} ({sw['median_ms']['widget_sw']:.0f} ms), "
+        f"without {sw['ratios']['widget_no_sw']:.2f} ({sw['median_ms']['widget_no_sw']:.0f} ms); "
+        f"bare warm boot {sw['median_ms']['baseline']:.0f} ms"
+    )
     if "webkit" in figures:
         summarize_webkit(figures, labels)
     out = HERE / "results"

@@ -1,6 +1,6 @@
 // Baseline: the same self-hosted Pyodide files booted in a module Web Worker,
 // with nothing else (no engine, no rules, no form). The Pyodide folder comes
-// in the query string: boot.html?pyodide=/assets/…/
+// and the lock file come in the query string: boot.html?pyodide=/assets/…/&lock=/assets/…/pyodide-lock.json
 const worker = new Worker(new URL(`boot-worker.js${location.search}`, import.meta.url), {
   type: "module",
 });
