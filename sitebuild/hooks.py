@@ -20,6 +20,7 @@ import functools
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from mkdocs.exceptions import PluginError
@@ -110,7 +111,31 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     return markdown
 
 
+def site_path(config) -> str:
+    """The path of the public address (``SITE_URL``): ``/fonds/``, or ``/``
+    without one."""
+    path = urlsplit(config.get("site_url") or "/").path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def relative_alternates(config) -> None:
+    """The language links as paths from the site root, which the theme's ``url``
+    filter makes relative to the page. mkdocs-static-i18n gives each page its
+    other language's page, but leaves the home pages the absolute ``/``,
+    ``/en/`` (``/fonds/en/`` with SITE_URL): wrong for a build without SITE_URL
+    served under a sub-path. The 404 pages keep the absolute links (they are
+    served at any depth)."""
+    root = site_path(config)
+    # The attribute, which the plugin sets and Jinja reads first (not the item).
+    for alternate in getattr(config.extra, "alternate", None) or ():
+        link = alternate.get("link", "")
+        if link.startswith(root):
+            alternate["link"] = link[len(root) :] or "./"
+
+
 def on_page_context(context, page, config, nav, **kwargs):
+    # After mkdocs-static-i18n's (priority 50), which sets the page's links.
+    relative_alternates(config)
     if page.meta.get("template") == WIDGET_TEMPLATE:
         lang = page_language(page)
         bundle = Bundle.for_rules(_state["rules"])
@@ -142,6 +167,10 @@ def on_template_context(context, template_name, config, **kwargs):
 
 
 def on_post_template(output_content, template_name, config, **kwargs):
+    if template_name == "sitemap.xml" and not config.get("site_url"):
+        # A sitemap lists absolute addresses: without SITE_URL it would hold
+        # "None./". MkDocs writes no file (nor its .gz) for an empty output.
+        return ""
     if template_name != "404.html":
         return output_content
     i18n = config.plugins.get("i18n")
