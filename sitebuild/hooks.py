@@ -10,8 +10,12 @@
   of the page's language.
 - ``on_page_context`` gives the self-check page (front matter ``template:
   selfcheck.html``) its widget's context (sitebuild/widget.py).
-- ``on_post_build`` writes the self-check's files (sitebuild/bundle.py) and
-  checks the built pages.
+- ``on_post_build`` writes the self-check's files (sitebuild/bundle.py),
+  checks the built pages, and writes the host's headers, ``_headers``
+  (sitebuild/headers.py).
+- Sub-paths: ``site_url`` comes from ``SITE_URL`` (mkdocs.yml); the home pages'
+  language links are made relative like every other link; without a public
+  address no sitemap is written.
 """
 
 from __future__ import annotations
@@ -20,14 +24,13 @@ import functools
 import logging
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 from mkdocs.exceptions import PluginError
 
 from selfcheck import loader, words
 from selfcheck.formatting import format_date, render_text
-from sitebuild import pages, widget
+from sitebuild import headers, pages, widget
 from sitebuild.bundle import Bundle, check_pages
 
 WIDGET_TEMPLATE = "selfcheck.html"
@@ -111,13 +114,6 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     return markdown
 
 
-def site_path(config) -> str:
-    """The path of the public address (``SITE_URL``): ``/fonds/``, or ``/``
-    without one."""
-    path = urlsplit(config.get("site_url") or "/").path or "/"
-    return path if path.endswith("/") else path + "/"
-
-
 def relative_alternates(config) -> None:
     """The language links as paths from the site root, which the theme's ``url``
     filter makes relative to the page. mkdocs-static-i18n gives each page its
@@ -125,7 +121,7 @@ def relative_alternates(config) -> None:
     ``/en/`` (``/fonds/en/`` with SITE_URL): wrong for a build without SITE_URL
     served under a sub-path. The 404 pages keep the absolute links (they are
     served at any depth)."""
-    root = site_path(config)
+    root = headers.site_path(config.get("site_url"))
     # The attribute, which the plugin sets and Jinja reads first (not the item).
     for alternate in getattr(config.extra, "alternate", None) or ():
         link = alternate.get("link", "")
@@ -147,6 +143,9 @@ def on_post_build(config, **kwargs):
     # Idempotent: each language's build writes the same files.
     Bundle.for_rules(_state["rules"]).write(config["site_dir"])
     check_pages(Path(config["site_dir"]))
+    # The host's headers for what is built so far (the last language's build
+    # writes the final one): sitebuild/headers.py.
+    headers.write(config["site_dir"], config.get("site_url"))
 
 
 # The 404 page. mkdocs-static-i18n runs one MkDocs build per language into the
