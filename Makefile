@@ -41,6 +41,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy selfcheck sitebuild
 	npx --no-install biome check
+	$(VENV)/bin/actionlint -shellcheck $(VENV)/bin/shellcheck .github/workflows/*.yml
 
 build: setup
 	$(VENV)/bin/mkdocs build --strict
