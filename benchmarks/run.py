@@ -1,6 +1,7 @@
 """Benchmarks of the self-check: figures, not tests (``make bench``).
 
-In one run, on one machine, against the built site served on 127.0.0.1:
+In one run, on one machine, against the built site served on 127.0.0.1, in
+Debian Chromium (Playwright, headless):
 
 - the baseline: the bare boot of the same self-hosted Pyodide files in a
   module worker on a blank page (benchmarks/pages/boot.html);
@@ -16,6 +17,14 @@ In one run, on one machine, against the built site served on 127.0.0.1:
 - the longest main-thread task of cold loads, and the longest time the
   self-check's own scripts (boot.js, widget.js) ran inside a long animation
   frame: what the widget itself makes the main thread do.
+
+Then in WebKitGTK, Safari's engine (Selenium, WebKitWebDriver, Xvfb: see
+tests/support/webkit.py), the same three pages (baseline, engine alone, widget),
+--webkit-runs times each (a WebKit boot takes several times Chromium's):
+cold is a new browser session per load (each starts with an empty profile),
+warm a reload in the session that loaded the page once; JavaScriptCore with its
+defaults unless ``--webkit-jsc OPTION=VALUE`` says otherwise (e.g.
+``useOMGJIT=0``). Each engine's ratio is to its own bare boot.
 
 It prints the figures and the ratios to the baseline, and writes them to
 benchmarks/results/latest.json. Targets: first verdict ≤ 1.10 × bare boot,
@@ -44,6 +53,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "tests"))  # the tests' Chromium launcher
 
+from support import webkit  # noqa: E402
 from support.chromium import CHROMIUM  # noqa: E402
 from support.chromium import CHROMIUM_ARGS as ARGS  # noqa: E402
 
@@ -225,10 +235,88 @@ def longest_tasks(playwright, url: str, kind: str | None, runs: int) -> tuple[li
     return longest, widget
 
 
+WEBKIT_KINDS = ("baseline", "engine", "widget")
+
+
+def webkit_load(driver, url: str, kind: str, timeout: float = 180) -> float:
+    """One load in a WebKit session, as ``timed_load`` does in Chromium."""
+    from selenium.webdriver.common.by import By
+
+    selector, mark = DONE[kind]
+    driver.get("about:blank")  # a new document even when only the fragment differs
+    driver.get(url)
+    deadline = time.monotonic() + timeout
+    while not driver.find_elements(By.CSS_SELECTOR, selector):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url}: {selector} not there after {timeout:.0f} s")
+        time.sleep(0.02)
+    started = driver.execute_script(
+        "return performance.getEntriesByName(arguments[0])[0]?.startTime ?? null", mark
+    )
+    if started is None:
+        raise RuntimeError(f"{url}: the page set no performance mark {mark!r}")
+    return float(started)
+
+
+def webkit_runs(urls: dict, runs: int, jsc: dict[str, str]) -> dict:
+    """First verdicts in WebKitGTK: cold (a new session, so an empty profile, per
+    load) and warm (one session per page, loaded once, then reloaded), the pages
+    alternating run by run; the browser's version."""
+    env = {f"JSC_{name}": value for name, value in jsc.items()}
+    times: dict = {f"{kind}_{mode}_ms": [] for kind in urls for mode in ("cold", "warm")}
+    with webkit.xvfb() as display:
+        for _ in range(runs):
+            for kind, url in urls.items():
+                with webkit.webkit(display, env=env) as driver:
+                    version = driver.capabilities.get("browserVersion", "?")
+                    times[f"{kind}_cold_ms"].append(webkit_load(driver, url, kind))
+        with contextlib.ExitStack() as stack:
+            drivers = {}
+            for kind, url in urls.items():
+                drivers[kind] = stack.enter_context(webkit.webkit(display, env=env))
+                webkit_load(drivers[kind], url, kind)  # fills the session's caches
+            for _ in range(runs):
+                for kind, url in urls.items():
+                    times[f"{kind}_warm_ms"].append(webkit_load(drivers[kind], url, kind))
+    return {"version": version, "jsc": jsc, "runs": runs, **times}
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
     return ordered[index]
+
+
+def summarize_webkit(figures: dict, labels: dict) -> None:
+    """WebKit's medians and ratio to its own bare boot, printed and kept in ``figures``."""
+    wk = figures["webkit"]
+    settings = ", ".join(f"{k}={v}" for k, v in wk["jsc"].items()) or "defaults"
+    print()
+    print(
+        f"WebKitGTK {wk['version']} (JavaScriptCore {settings}); {wk['runs']} runs; "
+        "cold = new session, warm = reload in the same session"
+    )
+    print(f"{'':28}{'cold':>10}{'warm':>10}")
+    for kind in WEBKIT_KINDS:
+        medians = {m: statistics.median(wk[f"{kind}_{m}_ms"]) for m in ("cold", "warm")}
+        wk[f"{kind}_median_ms"] = medians
+        label = f"{labels[kind]} (median ms)"
+        print(f"{label:34}{medians['cold']:>10.0f}{medians['warm']:>10.0f}")
+    wk["ratios"] = {}
+    for kind in ("engine", "widget"):
+        ratio = {
+            mode: wk[f"{kind}_median_ms"][mode] / wk["baseline_median_ms"][mode]
+            for mode in ("cold", "warm")
+        }
+        wk["ratios"][kind] = ratio
+        label = f"ratio {kind} / baseline"
+        print(f"{label:34}{ratio['cold']:>10.2f}{ratio['warm']:>10.2f}")
+    slower = {
+        mode: wk["baseline_median_ms"][mode] / figures["baseline_median_ms"][mode]
+        for mode in ("cold", "warm")
+    }
+    wk["boot_vs_chromium"] = slower
+    print(f"{'bare boot, WebKit / Chromium':34}{slower['cold']:>10.2f}{slower['warm']:>10.2f}")
 
 
 def main(argv=None) -> int:
@@ -236,7 +324,19 @@ def main(argv=None) -> int:
     parser.add_argument("--site", default=str(REPO / "site"))
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--evals", type=int, default=300)
+    parser.add_argument(
+        "--webkit-runs", type=int, default=7, help="loads of each page in WebKit, cold and warm"
+    )
+    parser.add_argument(
+        "--webkit-jsc",
+        action="append",
+        default=[],
+        metavar="OPTION=VALUE",
+        help="a JavaScriptCore option for the WebKit runs (default: none, as Safari)",
+    )
+    parser.add_argument("--no-webkit", action="store_true", help="Chromium only")
     args = parser.parse_args(argv)
+    jsc = dict(option.split("=", 1) for option in args.webkit_jsc)
     site = Path(args.site)
     if not (site / "autodiagnostic" / "index.html").exists():
         print(f"no built site with a self-check page in {site}: run `make build`", file=sys.stderr)
@@ -284,6 +384,18 @@ def main(argv=None) -> int:
                 "longest_task_ms": longest,
                 "widget_script_in_long_frame_ms": widget,
             }
+        missing = webkit.missing()
+        if args.no_webkit or missing:
+            if missing:
+                print(f"WebKit skipped: apt-get install {' '.join(missing)}", file=sys.stderr)
+        else:
+            figures["webkit"] = webkit_runs(urls, args.webkit_runs, jsc)
+            for kind in WEBKIT_KINDS:
+                for mode in ("cold", "warm"):
+                    times = figures["webkit"][f"{kind}_{mode}_ms"]
+                    print(
+                        f"webkit {kind:8} {mode}: " + ", ".join(f"{t:.0f}" for t in times) + " ms"
+                    )
 
     print()
     print(f"Machine: {figures['machine']}; Chromium {figures['chromium']}; {args.runs} runs")
@@ -323,6 +435,8 @@ def main(argv=None) -> int:
             f"max {max(f['longest_task_ms']):.0f} ms; the self-check's scripts in a long frame: "
             f"max {max(f['widget_script_in_long_frame_ms']):.0f} ms"
         )
+    if "webkit" in figures:
+        summarize_webkit(figures, labels)
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")

@@ -57,6 +57,8 @@ WEB_FILES = (
     "md-head.js",
     "md-palette.js",
     "md-content.js",
+    "register.js",
+    "sw-engine.js",
 )
 # What the browser needs of the engine package: its modules, which run in
 # Pyodide (standard library only), and the word catalogues — all but the loader
@@ -100,6 +102,21 @@ class Bundle:
             "lock": self.lock_path,
             "pyodide": self.pyodide,
         }
+
+    def engine_cache(self) -> str:
+        """The name of the service worker's cache for these files: their
+        contents' hash, so that each version of the engine has its own."""
+        digest = hashlib.sha256(json.dumps(self.files(), sort_keys=True).encode())
+        digest.update(self.web_version.encode())
+        return f"selfcheck-engine-{digest.hexdigest()[:12]}"
+
+    def fetched_bytes(self) -> int:
+        """What the worker fetches to boot (its progress counts these): the
+        runtime's .wasm and standard library, the lock, the wheel, the rules."""
+        runtime = sum(
+            (PYODIDE_DIR / n).stat().st_size for n in ("pyodide.asm.wasm", "python_stdlib.zip")
+        )
+        return runtime + len(self.lock_bytes) + len(self.wheel_bytes) + len(self.rules_bytes)
 
     def query(self) -> str:
         """The query string that names the engine's files (relative to
@@ -314,6 +331,25 @@ def _copy(source: Path, target: Path) -> None:
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source, target)
+
+
+# ---------------------------------------------------------------------------
+# The service worker
+
+SW_SCRIPT = Path(__file__).resolve().parent / "sw" / "generate.mjs"
+
+
+def write_service_worker(bundle: Bundle, site: Path) -> dict:
+    """``sw.js`` at the site's root, by workbox-build (sitebuild/sw/generate.mjs)."""
+    engine_script = bundle.asset("sw-engine.js")
+    command = ["node", str(SW_SCRIPT), str(site), bundle.engine_cache(), engine_script]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    except FileNotFoundError:
+        raise BuildError("node is missing: workbox-build writes the service worker") from None
+    if run.returncode:
+        raise BuildError(f"the service worker could not be written:\n{run.stdout}{run.stderr}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
 
 
 # ---------------------------------------------------------------------------

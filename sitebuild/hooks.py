@@ -31,7 +31,8 @@ from mkdocs.exceptions import PluginError
 from selfcheck import loader, words
 from selfcheck.formatting import format_date, render_text
 from sitebuild import headers, pages, widget
-from sitebuild.bundle import Bundle, check_pages
+from sitebuild.bundle import Bundle, check_pages, write_service_worker
+from sitebuild.compress import compress_site
 
 WIDGET_TEMPLATE = "selfcheck.html"
 # What the legal page must name on a deployed site (mkdocs.yml, extra.site).
@@ -141,11 +142,25 @@ def on_page_context(context, page, config, nav, **kwargs):
 
 def on_post_build(config, **kwargs):
     # Idempotent: each language's build writes the same files.
-    Bundle.for_rules(_state["rules"]).write(config["site_dir"])
-    check_pages(Path(config["site_dir"]))
-    # The host's headers for what is built so far (the last language's build
-    # writes the final one): sitebuild/headers.py.
-    headers.write(config["site_dir"], config.get("site_url"))
+    site = Path(config["site_dir"])
+    bundle = Bundle.for_rules(_state["rules"])
+    bundle.write(site)
+    check_pages(site)
+    if _last_build(config):  # the whole site is there: the service worker, then compression
+        write_service_worker(bundle, site)
+        # The host's headers (sitebuild/headers.py), once every file is there.
+        headers.write(site, config.get("site_url"))
+        compress_site(site)
+
+
+def _last_build(config) -> bool:
+    """Whether this is the last language's build (mkdocs-static-i18n builds the
+    languages one after the other into the same folder)."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return True
+    built = [lang.locale for lang in i18n.config.languages if lang.build]
+    return config.theme["language"] == built[-1]
 
 
 # The 404 page. mkdocs-static-i18n runs one MkDocs build per language into the

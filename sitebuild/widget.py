@@ -14,11 +14,12 @@ from markupsafe import Markup
 
 from selfcheck import words
 from selfcheck.form import BOOLEAN_VALUES
-from selfcheck.formatting import render_text
+from selfcheck.formatting import format_number, render_text
 from sitebuild.bundle import Bundle
 
-BOOT_TIMEOUT_S = 60  # the widget gives up (error state) after this
-SLOW_NOTICE_S = 15  # ... and says it is slow after this
+STALL_S = 30  # the widget gives up when nothing has arrived for this long
+SLOW_NOTICE_S = 15  # and says the loading is slow after this
+PROGRESS_STEPS = 50  # the progress texts written for the script: 0 %, 2 %, … 100 %
 # The words widget.js needs while it runs (everything else is in the HTML or
 # comes with the engine's result).
 SCRIPT_WORDS = (
@@ -62,16 +63,43 @@ def context(bundle: Bundle, lang: str, page_url) -> dict:
         "other_aids": [step(s) for s in rules.get("other_aids", ())],
         "disclaimer": text(rules["result"]["disclaimer"]),
         "criteria_page": page_url("criteres.md"),
-        "error_reasons": words.entry(lang, "widget.error_reasons"),
-        "script_words": {key.split(".")[-1]: say(key) for key in SCRIPT_WORDS},
+        "error_reasons": {
+            reason: words.text(lang, f"widget.error_reasons.{reason}", seconds=STALL_S)
+            for reason in words.entry(lang, "widget.error_reasons")
+        },
+        "script_words": {
+            **{key.split(".")[-1]: say(key) for key in SCRIPT_WORDS},
+            "progress": progress_texts(bundle.fetched_bytes(), lang),
+        },
+        "bytes": bundle.fetched_bytes(),
+        "engine_cache": bundle.engine_cache(),
         "files": bundle.files(),
         "worker": f"worker.js{bundle.query()}",
         "boot": bundle.asset("boot.js", versioned=False) + bundle.query(),
         "widget_js": bundle.asset("widget.js"),
         "css": bundle.asset("widget.css"),
-        "timeout_ms": BOOT_TIMEOUT_S * 1000,
+        "stall_ms": STALL_S * 1000,
         "slow_ms": SLOW_NOTICE_S * 1000,
     }
+
+
+def progress_texts(total: int, lang: str) -> list[str]:
+    """The download's progress in words, one text per step (the script picks
+    the step; Python writes the sizes: « 2,1 Mo sur 12,3 Mo »)."""
+
+    def megabytes(size: float) -> str:
+        number = format_number(round(size / 1_000_000, 1), lang, decimals=1)
+        return words.fill(words.entry(lang, "format.megabytes"), number=number)
+
+    return [
+        words.text(
+            lang,
+            "widget.progress",
+            loaded=megabytes(total * step / PROGRESS_STEPS),
+            total=megabytes(total),
+        )
+        for step in range(PROGRESS_STEPS + 1)
+    ]
 
 
 def with_link(lang: str, key: str, href: str, link_text: str) -> Markup:

@@ -40,8 +40,14 @@ let worker = null;
 let nextId = 0;
 const pending = new Map();
 let settle;
-const ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
-ready.catch(() => {}); // failures are shown in the page; callers still see the rejection
+let ready;
+
+function newReady() {
+  ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
+  ready.catch(() => {}); // failures are shown in the page; callers still see the rejection
+  if (window.selfcheck) window.selfcheck.ready = ready;
+}
+newReady();
 
 // Ask the worker: kind "answers" (the JSON contract) or "form" (the form's view).
 function ask(kind, payload) {
@@ -57,11 +63,32 @@ function ask(kind, payload) {
 
 const evaluate = (answers) => ask("answers", answers ?? {});
 
-const timers = [];
+// The boot gives up when its downloads stall (no byte, no step, for a while),
+// not after a total time: on a slow phone link it takes minutes, and goes on.
+let stallTimer;
+const slowTimer = setTimeout(() => {
+  if (root.dataset.state === "loading") progressText.textContent = words.slow;
+}, Number(root.dataset.slow));
+const progressText = $(".selfcheck-status-text");
+
+function alive() {
+  clearTimeout(stallTimer);
+  stallTimer = setTimeout(() => fail("stalled"), Number(root.dataset.stall));
+}
+
+// The engine's files downloaded so far, in words the build wrote (Python
+// formats the sizes: "2,1 Mo sur 12,3 Mo").
+function progress(loaded) {
+  alive();
+  const steps = words.progress;
+  const step = Math.min(steps.length - 1, Math.floor((loaded / Number(root.dataset.bytes)) * (steps.length - 1)));
+  progressText.textContent = steps[Math.max(0, step)];
+}
 
 function fail(reason, detail) {
   if (root.dataset.state === "error") return;
-  timers.forEach(clearTimeout);
+  clearTimeout(stallTimer);
+  clearTimeout(slowTimer);
   worker?.terminate();
   root.dataset.state = "error";
   statusBox.hidden = true;
@@ -75,16 +102,39 @@ function fail(reason, detail) {
   pending.clear();
 }
 
-function start() {
-  if (typeof WebAssembly !== "object" || typeof Worker !== "function") return fail("nowasm");
-  timers.push(setTimeout(() => fail("timeout"), Number(root.dataset.timeout)));
-  timers.push(
-    setTimeout(() => {
-      $(".selfcheck-status-text").textContent = words.slow;
-    }, Number(root.dataset.slow)),
+// Once the engine has booted, the site's service worker (if any) keeps the
+// files it used, for the next visits, online or offline.
+function keepEngine(files) {
+  const page = [...document.querySelectorAll('script[src*="assets/selfcheck/"], link[href*="assets/selfcheck/"]')].map(
+    (node) => new URL(node.src || node.href, location.href).href,
   );
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.ready
+    .then((registration) =>
+      registration.active?.postMessage({
+        type: "keep-engine",
+        cache: root.dataset.engineCache,
+        urls: [...files, ...page],
+      }),
+    )
+    .catch(() => {});
+}
+
+// "Try again": a new worker. The files it already downloaded come from the
+// browser's cache (they are named by their content, cached for good).
+function retry() {
+  $("#selfcheck-error").hidden = true;
+  statusBox.hidden = false;
+  root.dataset.state = "loading";
+  newReady();
+  start(false);
+}
+
+function start(fromHead = true) {
+  if (typeof WebAssembly !== "object" || typeof Worker !== "function") return fail("nowasm");
+  alive();
   // boot.js (in the page's <head>) has usually started the worker already.
-  const boot = globalThis.selfcheckBoot;
+  const boot = fromHead ? globalThis.selfcheckBoot : null;
   try {
     worker =
       boot?.worker ?? new Worker(new URL(root.dataset.worker, new URL(".", import.meta.url)), { type: "module" });
@@ -93,12 +143,16 @@ function start() {
   }
   const onError = (message) => fail(message ? "worker" : "network", message); // no message: the script did not load
   const onMessage = (data) => {
-    if (data.type === "ready") {
-      timers.forEach(clearTimeout);
+    if (data.type === "progress") {
+      progress(data.loaded);
+    } else if (data.type === "ready") {
+      clearTimeout(stallTimer);
+      clearTimeout(slowTimer);
       root.dataset.state = "ready";
       statusBox.hidden = true;
       settle.resolve();
       refresh(true);
+      keepEngine(data.files ?? []);
     } else if (data.type === "error") {
       fail(data.reason, data.message);
     } else {
@@ -487,7 +541,9 @@ root.addEventListener("click", async (event) => {
     return;
   }
   const action = target.dataset.action;
-  if (action === "show-all") {
+  if (action === "retry") {
+    retry();
+  } else if (action === "show-all") {
     showAll = !showAll;
     showAllButton.setAttribute("aria-pressed", String(showAll));
     showQuestions();

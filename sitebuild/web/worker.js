@@ -41,8 +41,12 @@ const downloads = (resource) =>
     (response) => response.ok,
     () => false,
   );
+// The files this boot used (the page asks the service worker to keep them).
+const used = new Set([self.location.href]);
+
 globalThis.fetch = async (resource, options) => {
   const url = String(resource?.url ?? resource);
+  used.add(new URL(url, self.location.href).href);
   let response;
   try {
     response = await nativeFetch(resource, options);
@@ -63,8 +67,46 @@ globalThis.fetch = async (resource, options) => {
       Object.assign(new Error(`${url}: served as "${type}", not application/wasm`), { reason: "network" }),
     );
   }
-  return response;
+  return counted(response);
 };
+
+// Every byte that arrives is told to the page (at most every 100 ms): the page
+// shows the progress, and gives up only when nothing arrives for a while.
+let loaded = 0;
+let toldAt = 0;
+
+function tell(force = false) {
+  const now = performance.now();
+  if (force || now - toldAt > 100) {
+    toldAt = now;
+    postMessage({ type: "progress", loaded });
+  }
+}
+
+function counted(response) {
+  if (!response.ok || !response.body) return response;
+  const reader = response.body.getReader();
+  const body = new ReadableStream({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        tell(true);
+        controller.close();
+        return;
+      }
+      loaded += value.byteLength;
+      tell();
+      controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  const { status, statusText, headers } = response;
+  const copy = new Response(body, { status, statusText, headers });
+  Object.defineProperty(copy, "url", { value: response.url });
+  return copy;
+}
 
 async function download(url, kind) {
   const response = await fetch(url);
@@ -81,6 +123,7 @@ async function start({ pyodide: indexURL, lock, rules }) {
   const rulesText = download(rules, "text");
   rulesText.catch(() => {});
   let loadPyodide;
+  used.add(`${indexURL}pyodide.mjs`).add(`${indexURL}pyodide.asm.mjs`);
   try {
     ({ loadPyodide } = await import(`${indexURL}pyodide.mjs`));
   } catch (error) {
@@ -117,7 +160,7 @@ const params = new URL(self.location.href).searchParams;
 const here = (name) => new URL(params.get(name) ?? "", self.location.href).href;
 boot({ pyodide: here("pyodide"), lock: here("lock"), rules: here("rules") }).then(
   () => {
-    postMessage({ type: "ready" });
+    postMessage({ type: "ready", files: [...used] });
     queue.splice(0).forEach(answer);
   },
   (error) => {

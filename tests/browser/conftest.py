@@ -1,7 +1,8 @@
-"""Shared fixtures for the browser tests: the built site, a local server, Chromium.
+"""Shared fixtures for the browser tests: the built site, a local server, Chromium,
+WebKitGTK, and one page-driver for both engines.
 
-Everything here runs in pytest's main thread (Playwright's sync API); only the
-HTTP server has a thread of its own.
+Everything here runs in pytest's main thread (Playwright's and Selenium's sync
+APIs); only the HTTP servers have threads of their own.
 
 - ``built_site``   the built site (``$SELFCHECK_SITE_DIR`` or ``<repo>/site``, which
                    ``make test`` builds with ``mkdocs build --strict`` before pytest)
@@ -12,10 +13,19 @@ HTTP server has a thread of its own.
 - ``record_page``  the same, for pages a module keeps (the caller closes the context)
 - ``screenshot``   ``screenshot(page, name)`` → a full-page PNG in tests/artifacts/screenshots/
 - ``site_page``    parametrised over every page of the built site (see ``discover_pages``)
+- ``engine_name``  parametrised over the engines tested, module by module: "chromium"
+                   (Playwright; marker ``browser``) and "webkit" (WebKitGTK through
+                   Selenium and WebKitWebDriver under Xvfb; marker ``webkit``)
+- ``driver_factory`` ``driver_factory(viewport=(w, h), block=None)`` → a
+                   ``support.driver.PageDriver`` of that engine on a blank page, in a
+                   fresh context (Chromium) or session (WebKit); closed at the module's end
+- ``new_driver``   the same, closed after the test
+- ``xvfb_display`` the private X display the WebKit sessions use
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -24,7 +34,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from support import webkit
 from support.chromium import CHROMIUM, CHROMIUM_ARGS
+from support.driver import PageDriver, PlaywrightPage, SeleniumPage
 
 from sitebuild.serve import serving
 
@@ -237,3 +249,90 @@ def screenshot():
         return path
 
     return take
+
+
+# ---------------------------------------------------------------------------
+# WebKitGTK, and one page-driver for both engines
+
+ENGINES = [
+    pytest.param("chromium", marks=pytest.mark.browser),
+    pytest.param("webkit", marks=pytest.mark.webkit),
+]
+
+
+@pytest.fixture(scope="session")
+def xvfb_display() -> Iterator[str]:
+    missing = webkit.missing()
+    if missing:
+        pytest.fail(
+            f"WebKit tests need apt-get install {' '.join(missing)} (.ci/run installs them)",
+            pytrace=False,
+        )
+    with webkit.xvfb() as display:
+        yield display
+
+
+def open_webkit(display: str, viewport: tuple[int, int], block: str | None, folder: Path):
+    """A WebKit session behind its own off-host proxy (every request off 127.0.0.1
+    recorded and refused), as a SeleniumPage on a blank page."""
+    stack = contextlib.ExitStack()
+    try:
+        proxy = stack.enter_context(webkit.OffHostProxy())
+        args = proxy.args + (webkit.block_args(folder, block) if block else ())
+        driver = stack.enter_context(webkit.webkit(display, args=args))
+        driver.set_window_size(*viewport)
+        return SeleniumPage(driver, proxy, stack)
+    except BaseException:
+        stack.close()
+        raise
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine_name(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def driver_factory(engine_name, request, tmp_path_factory) -> Iterator:
+    """``driver_factory(viewport=(w, h), block=None)`` → a PageDriver of the module's
+    engine, on a blank page, closed at the module's end. ``block``: a regular
+    expression of URLs whose download fails (Chromium: a route that aborts them;
+    WebKit: a content blocker, as Safari's)."""
+    opened: list[PageDriver] = []
+    if engine_name == "chromium":
+        chromium = request.getfixturevalue("browser")
+    else:
+        display = request.getfixturevalue("xvfb_display")
+
+    def make(viewport: tuple[int, int] = (1280, 800), block: str | None = None) -> PageDriver:
+        driver: PageDriver
+        if engine_name == "chromium":
+            recorded = record(chromium, viewport)
+            if block:
+                recorded.page.route(re.compile(block), lambda route: route.abort())
+            driver = PlaywrightPage(recorded)
+        else:
+            folder = tmp_path_factory.mktemp("webkit")
+            driver = open_webkit(display, viewport, block, folder)
+        opened.append(driver)
+        return driver
+
+    yield make
+    for driver in opened:
+        with contextlib.suppress(Exception):  # already closed by its test
+            driver.close()
+
+
+@pytest.fixture
+def new_driver(driver_factory) -> Iterator:
+    """``new_driver(viewport=(w, h), block=None)`` → a PageDriver; closed after the test."""
+    mine: list[PageDriver] = []
+
+    def make(*args, **kwargs) -> PageDriver:
+        driver = driver_factory(*args, **kwargs)
+        mine.append(driver)
+        return driver
+
+    yield make
+    for driver in mine:
+        driver.close()

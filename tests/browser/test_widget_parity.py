@@ -1,4 +1,5 @@
-"""CI parity of the self-check widget with the CPython engine, in Debian Chromium.
+"""CI parity of the self-check widget with the CPython engine, in Debian Chromium:
+what needs Playwright (keyboard presses, axe-core, screenshots, routes).
 
 The widget's pages (fr ``/autodiagnostic/``, en ``/en/autodiagnostic/``) of the built
 site, served on 127.0.0.1, against ``Engine(rules).evaluate(answers, lang)``:
@@ -11,12 +12,6 @@ site, served on 127.0.0.1, against ``Engine(rules).evaluate(answers, lang)``:
   the widget has hidden are reached with its "Voir toutes les questions" toggle;
 - the progressive display without the toggle, step by step on a few cases: the
   unanswered questions shown are exactly the engine's ``missing``, in its order;
-- the grid of answer sets built from the rules: each question absent or at each of
-  its brute-force values (tests/support/oracle.py ``domain``: every option, each
-  constant of the conditions and its neighbours, the bounds), every combination
-  (an evenly spaced subset when there are more than ``GRID_MAX``), fr and en,
-  evaluated in the page by ``window.selfcheck.evaluate``: JSON for JSON, the
-  ``display`` texts included;
 - a keyboard-only run, from the first question to the result of an eligible case
   of the corpus with a settled amount;
 - with the ``.wasm`` blocked, the fallback within 15 s;
@@ -25,6 +20,10 @@ site, served on 127.0.0.1, against ``Engine(rules).evaluate(answers, lang)``:
   screenshots of each at 360×740 and 1280×800 (tests/artifacts/screenshots/widget-*.png);
 - every page: requests on 127.0.0.1 only, no console error, no uncaught error.
 
+The grid of answer sets through ``window.selfcheck.evaluate``, JSON for JSON, and
+the share links and fallbacks every engine must pass are in test_widget_engines.py
+(Chromium and WebKit).
+
 The pages have a strict Content Security Policy: wait on selectors or call
 ``page.evaluate`` with a function, never ``wait_for_function("…")``.
 """
@@ -32,18 +31,16 @@ The pages have a strict Content Security Policy: wait on selectors or call
 from __future__ import annotations
 
 import contextlib
-import json
-import math
 import time
 from urllib.parse import urljoin
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from contract import RESULT_KEYS, RULES
+from contract import RULES
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from support.corpus import answered, first, form_values, js_number, settled_eligible
-from support.oracle import domain
+from support.parity import diff
 
 from selfcheck.engine import Engine
 from selfcheck.form import fragment
@@ -62,34 +59,6 @@ DESKTOP = (1280, 800)
 PHONE = (360, 740)
 EN_EVERY = 4  # the en run takes every 4th case of the corpus
 PROGRESSIVE_CASES = 6
-GRID_BATCH = 60
-
-GRID_MAX = 1_500  # above this many answer sets, an evenly spaced subset …
-GRID_SUBSET = 1_200  # … of this many
-
-
-def grid_axes(rules: dict) -> list[tuple[str, list]]:
-    """Each question with its values in the grid: absent (None), then the oracle's
-    brute-force values (every option, each constant and its neighbours, the bounds)."""
-    return [(q["id"], [None, *domain(rules, q)]) for q in rules["questions"]]
-
-
-def grid_answer_sets(rules: dict) -> list[dict]:
-    """The product of the axes; above GRID_MAX sets, GRID_SUBSET of them evenly
-    spaced over it (deterministic)."""
-    axes = grid_axes(rules)
-    total = math.prod(len(values) for _, values in axes)
-    count = total if total <= GRID_MAX else GRID_SUBSET
-    sets = []
-    for i in range(count):
-        index, answers = i * total // count, {}
-        for key, values in reversed(axes):  # the last question varies fastest
-            index, position = divmod(index, len(values))
-            if values[position] is not None:
-                answers[key] = values[position]
-        sets.append({key: answers[key] for key, _ in axes if key in answers})
-    return sets
-
 
 # ---------------------------------------------------------------------------
 # In-page scripts (functions: the CSP allows them)
@@ -127,17 +96,6 @@ FORM_STATE = """() => ({
   hash: location.hash,
   criteria: document.querySelectorAll('#selfcheck-result [data-criterion]').length,
 })"""
-
-# Evaluate answer sets in the page, a batch of concurrent calls at a time; the JSON text.
-EVALUATE_ALL = """async ([sets, batch]) => {
-  await window.selfcheck.ready;
-  const out = [];
-  for (let i = 0; i < sets.length; i += batch) {
-    const calls = sets.slice(i, i + batch).map((a) => window.selfcheck.evaluate(a));
-    out.push(...(await Promise.all(calls)));
-  }
-  return JSON.stringify(out);
-}"""
 
 FOCUSED = """() => {
   const el = document.activeElement;
@@ -346,31 +304,6 @@ def expected_view(case: dict, engine: Engine, lang: str, order: list[str]) -> di
     }
 
 
-def diff(got, want, path="$") -> list[str]:
-    """Readable differences between two JSON values (paths, first ones first)."""
-    if isinstance(got, dict) and isinstance(want, dict):
-        lines = []
-        for key in list(want) + [k for k in got if k not in want]:
-            if key not in got:
-                lines.append(f"{path}.{key}: missing in the page (want {want[key]!r})")
-            elif key not in want:
-                lines.append(f"{path}.{key}: unexpected {got[key]!r}")
-            else:
-                lines += diff(got[key], want[key], f"{path}.{key}")
-        return lines
-    if isinstance(got, list) and isinstance(want, list):
-        if len(got) != len(want):
-            shown = f"{got} != wanted {want}" if len(repr(got) + repr(want)) < 200 else ""
-            return [f"{path}: {len(got)} items in the page, {len(want)} wanted {shown}"]
-        lines = []
-        for index, (g, w) in enumerate(zip(got, want, strict=False)):
-            lines += diff(g, w, f"{path}[{index}]")
-        return lines
-    if got != want or isinstance(got, bool) != isinstance(want, bool):
-        return [f"{path}: page {got!r} != wanted {want!r}"]
-    return []
-
-
 def settled_view(page, want: dict, timeout_s: float = 3.0) -> dict:
     """The widget's view once it equals ``want`` (or the last one after the timeout)."""
     deadline = time.monotonic() + timeout_s
@@ -491,41 +424,7 @@ def test_questions_show_progressively_in_the_engines_order(
 
 
 # ---------------------------------------------------------------------------
-# 2. The grid, JSON for JSON
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_grid_evaluates_like_cpython(widget, engine, lang, capsys):
-    """Every answer set of the grid (see ``grid_answer_sets``), evaluated in the page:
-    the whole JSON, ``display`` (every text the widget shows) included."""
-    recorded = widget(lang)
-    sets = grid_answer_sets(engine.rules)
-    total = math.prod(len(values) for _, values in grid_axes(engine.rules))
-    start = time.monotonic()
-    got = json.loads(recorded.page.evaluate(EVALUATE_ALL, [sets, GRID_BATCH]))
-    in_page = time.monotonic() - start
-    want = [json.loads(json.dumps(engine.evaluate(a, lang), ensure_ascii=False)) for a in sets]
-    assert len(got) == len(sets) >= min(total, 1000), (len(got), len(sets), total)
-    assert all(set(r) == RESULT_KEYS and "display" in r for r in got), set(got[0])
-    compared = [(a, diff(g, w)) for a, g, w in zip(sets, got, want, strict=True)]
-    differing = [(a, lines) for a, lines in compared if lines]
-    report(
-        capsys,
-        f"{lang}: {len(sets)} grid answer sets (of {total}) compared JSON for JSON "
-        f"({in_page:.1f} s in the page), {len(differing)} differ",
-    )
-    shown = [f"{a}:\n      " + "\n      ".join(lines[:5]) for a, lines in differing[:5]]
-    assert not differing, (
-        f"{lang}: {len(differing)} of {len(sets)} answer sets differ from CPython; first:\n  "
-        + "\n  ".join(shown)
-    )
-    verdicts = {r["verdict"] for r in got}
-    assert verdicts == {"eligible", "ineligible", "undetermined"}, verdicts
-    recorded.assert_clean(f"{lang} widget page")
-
-
-# ---------------------------------------------------------------------------
-# 3. Keyboard only
+# 2. Keyboard only
 
 
 def _press(page, key: str) -> dict | None:
@@ -661,7 +560,7 @@ def test_keyboard_only_from_first_question_to_result(
 
 
 # ---------------------------------------------------------------------------
-# 4–7. States: fallback, accessibility, screenshots
+# 3–6. States: fallback, accessibility, screenshots
 
 _axe = Axe()
 

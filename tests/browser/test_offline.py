@@ -1,0 +1,85 @@
+"""Offline after one visit (the site's service worker, written by workbox-build).
+
+In Debian Chromium, with service workers allowed: after one visit of the
+self-check page (its engine booted once), with the browser offline, the
+self-check still gives a verdict, and a page never visited reads. Every
+request stays on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+
+import pytest
+from contract import RULES
+from playwright.sync_api import expect
+from support.corpus import first, load_corpus, settled_eligible
+
+from selfcheck.form import fragment
+
+pytestmark = pytest.mark.browser
+
+KEPT = """async () => {
+  const names = await caches.keys();
+  const engine = names.find((name) => name.startsWith('selfcheck-engine-'));
+  if (!engine) return 0;
+  return (await (await caches.open(engine)).keys()).length;
+}"""
+
+CACHED_URLS = """async () => {
+  const urls = [];
+  for (const name of await caches.keys()) {
+    for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+  }
+  return urls;
+}"""
+
+
+@pytest.fixture
+def online_context(browser):
+    context = browser.new_context(service_workers="allow", viewport={"width": 1280, "height": 800})
+    yield context
+    context.close()
+
+
+def test_after_one_visit_the_self_check_and_every_page_work_offline(
+    online_context, site_server, built_site
+):
+    requests: list[str] = []
+    online_context.on("request", lambda request: requests.append(request.url))
+    page = online_context.new_page()
+    answers = first(load_corpus(RULES)["cases"], settled_eligible, "eligible")["answers"]
+    shared = fragment(RULES, answers, "fr")
+    page.goto(urljoin(site_server, "autodiagnostic/") + "#" + shared)
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+    for _ in range(200):  # the service worker installs, then keeps the engine's files
+        if page.evaluate(KEPT) >= 8 and page.evaluate("() => !!navigator.serviceWorker.controller"):
+            break
+        page.wait_for_timeout(250)
+    assert page.evaluate(KEPT) >= 8, "the service worker did not keep the engine"
+    # What the privacy page promises: the caches hold the site's own files,
+    # never the reader's answers: each address is a file of the built site,
+    # with no fragment, and no answer in its query.
+    cached = page.evaluate(CACHED_URLS)
+    assert len(cached) > 20, cached
+    for url in cached:
+        assert url.startswith(site_server), url
+        path = urlsplit(url)
+        assert not path.fragment and shared not in url, url
+        assert not set(answers) & {name for name, _ in parse_qsl(path.query)}, url
+        relative = unquote(path.path)[len(urlsplit(site_server).path) :]
+        file = built_site / relative
+        assert (file / "index.html" if relative.endswith("/") or not relative else file).is_file(), url
+    online_context.set_offline(True)
+    page.reload()
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+    result = page.locator("#selfcheck-result")
+    expect(result).to_have_attribute("data-answers", shared)
+    expect(result).to_have_attribute("data-verdict", "eligible")
+    # a page this reader never opened
+    page.goto(urljoin(site_server, "en/glossaire/"))
+    expect(page.locator("h1")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    assert all(
+        url.startswith(site_server) or url.startswith(("data:", "blob:")) for url in requests
+    )

@@ -1,0 +1,463 @@
+"""The self-check in every engine tested, one scenario written once for all.
+
+Each test runs in Debian Chromium (through Playwright; marker ``browser``) and in
+WebKitGTK, the engine of Safari and of every browser on an iPhone (through
+Selenium and WebKitWebDriver under a private Xvfb; marker ``webkit``): the
+``engine_name`` fixture of tests/browser/conftest.py, and the page-driver of
+tests/support/driver.py. In each engine, fr and en:
+
+- every case of the corpus (tests/cases/<rules id>.yaml) as a share link: the
+  widget's page opened once, then ``location.hash`` set to the case's answers
+  (the widget listens to ``hashchange``): ``data-answers`` is the engine's
+  fragment of the answers (the form was refilled), ``data-verdict``,
+  ``data-amount`` and each criterion's ``data-status`` those of the case's
+  ``expect``; the cases without any answer through "Effacer mes réponses";
+- the first case of each outcome answered through the form's fields (radios
+  clicked, numbers typed as a reader of the language types them): verdict,
+  amount, each criterion's status; the rules bundle the page names is the rules
+  file, compiled;
+- the whole grid of answer sets (tests/support/parity.py) through
+  ``window.selfcheck.evaluate``, JSON for JSON against CPython's
+  ``Engine(rules).evaluate(answers, lang)``, ``display`` included; and one answer
+  set per outcome plus one the engine rejects;
+- the share link's round trip: a case answered through the form's fields, "share"
+  (the fragment written in place, no new history entry), the link read from
+  ``#selfcheck-share-url`` and opened in a fresh browser session: the same answers
+  in the fields, the same result, the same link; then "clear" empties form, URL
+  and result; a decimal reads back in either notation, and the engine writes it
+  in the page's;
+- the fallback when the runtime cannot load (the ``.wasm`` blocked by the browser,
+  missing on the server, served with the wrong type), on a phone-sized viewport:
+  ``data-state="error"``
+  with the network reason shown, the criteria link shown, the form hidden,
+  ``window.selfcheck.ready`` rejected;
+- on every page: no request off 127.0.0.1 (Chromium records every request; WebKit
+  goes through a proxy that refuses and records every other host), no console
+  error or uncaught error (WebKit's console is read from the driver's log), no
+  request that reached the server carries an answer, nothing stored.
+
+Waits are on selectors and attributes with generous timeouts; nothing here
+measures time (``make bench`` does).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from urllib.parse import quote, urljoin
+
+import pytest
+from contract import RESULT_KEYS, RULES
+from support.corpus import (
+    first,
+    form_values,
+    invalid_answers,
+    js_number,
+    load_corpus,
+    one_of_each_kind,
+    settled_eligible,
+)
+from support.driver import PageDriver
+from support.parity import diff, grid_answer_sets, grid_size
+from support.servers import serving_site
+
+from selfcheck.engine import Engine
+from selfcheck.form import fragment
+
+LANGS = {"fr": "autodiagnostic/", "en": "en/autodiagnostic/"}
+ROOT = "#selfcheck"
+RESULT = "#selfcheck-result"
+TOGGLE = '[data-action="show-all"]'
+SHARE = '[data-action="share"]'
+CLEAR = '[data-action="clear"]'
+SHARE_URL = "#selfcheck-share-url"
+CRITERIA_LINK = '#selfcheck-error a[href="../criteres/"]'
+PHONE = (360, 740)
+
+CASES = load_corpus(RULES)["cases"]
+CRITERIA = [criterion["id"] for criterion in RULES["criteria"]]
+KINDS_OF = {question["id"]: question["type"] for question in RULES["questions"]}
+# The first case of each outcome, and answers the engine rejects.
+ANSWER_SETS = [case["answers"] for case in one_of_each_kind(CASES)] + [invalid_answers(RULES)]
+# A share link: an eligible case with a settled amount and no "I don't know".
+SHARED = first(CASES, settled_eligible, "eligible with a settled amount and no null answer")
+
+# What the widget shows of a result, and the form's fields.
+RESULT_VIEW = """() => {
+  const result = document.querySelector('#selfcheck-result');
+  return {
+    answers: result.getAttribute('data-answers'),
+    verdict: result.getAttribute('data-verdict'),
+    amount: result.getAttribute('data-amount'),
+    criteria: [...result.querySelectorAll('[data-criterion]')]
+      .map((li) => ({ id: li.dataset.criterion, status: li.dataset.status })),
+  };
+}"""
+FORM_STATE = """() => ({
+  checked: [...document.querySelectorAll('#selfcheck-form input:checked')]
+    .map((i) => i.name || i.dataset.unknownFor),
+  typed: [...document.querySelectorAll('#selfcheck-form [data-question] input[type=text]')]
+    .filter((i) => i.value !== '' || i.disabled).map((i) => i.name),
+  hash: location.hash,
+})"""
+SHARE_LINK = "() => document.querySelector('#selfcheck-share-url').value"
+READY_OUTCOME = "() => window.selfcheck.ready.then(() => 'ready', () => 'rejected')"
+# Kept in the tab only: the answers under the rules' one sessionStorage key.
+STORED = f"""() => localStorage.length + document.cookie.length
+  + Object.keys(sessionStorage).filter((key) => key !== 'selfcheck:{RULES["id"]}').length"""
+HISTORY_LENGTH = "() => history.length"
+REASONS_SHOWN = """() => [...document.querySelectorAll('#selfcheck-error [data-reason]')]
+  .filter((p) => p.checkVisibility()).map((p) => p.dataset.reason)"""
+
+
+# ---------------------------------------------------------------------------
+# The site, served with every request recorded; pages
+
+
+@pytest.fixture(scope="module")
+def served(built_site):
+    """The built site on 127.0.0.1, every request's path recorded."""
+    with serving_site(built_site) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(RULES)
+
+
+def widget_url(base_url: str, lang: str, answers_fragment: str = "") -> str:
+    url = urljoin(base_url, LANGS[lang])
+    return f"{url}#{answers_fragment}" if answers_fragment else url
+
+
+@pytest.fixture(scope="module")
+def widget_page(driver_factory, served):
+    """``widget_page(lang)`` → that language's widget page, ready, opened once per
+    module and engine (a Pyodide boot takes seconds, more in WebKit)."""
+    opened: dict[str, PageDriver] = {}
+
+    def get(lang: str) -> PageDriver:
+        if lang not in opened:
+            page = driver_factory().open(widget_url(served.base_url, lang))
+            page.wait_for(f"{RESULT}[data-answers]")
+            opened[lang] = page
+        return opened[lang]
+
+    return get
+
+
+def report(capsys, engine_name: str, line: str) -> None:
+    """A line on the terminal, even under ``-q`` and output capture."""
+    with capsys.disabled():
+        print(f"\n  [{engine_name}] {line}", end="")
+
+
+def secrets(answers: dict, lang: str) -> list[str]:
+    """What no request may carry: each answer as ``key=value``."""
+    return [f"{k}={quote(v)}" for k, v in form_values(RULES, answers, lang).items()]
+
+
+def assert_private(page: PageDriver, served, *answers_written: str) -> None:
+    """Nothing off 127.0.0.1, no console error, no request to the server carrying
+    an answer, nothing stored."""
+    problems = page.problems()
+    assert not problems, f"{page.engine}:\n  " + "\n  ".join(problems)
+    for path in served.requests:
+        for secret in answers_written:
+            assert secret not in path, f"a request carries an answer: {path}"
+    assert page.call(STORED) == 0, "the page stored something"
+
+
+# ---------------------------------------------------------------------------
+# Answering as a reader does
+
+
+def is_radio(key: str) -> bool:
+    return KINDS_OF[key] in ("choice", "boolean")
+
+
+def field(key: str, value: str) -> str:
+    """The selector of the field that holds ``value`` for question ``key``."""
+    if is_radio(key):
+        return f'[name="{key}"][value="{value}"]'
+    return f'input[type="text"][name="{key}"]'
+
+
+def set_show_all(page: PageDriver, on: bool) -> None:
+    if (page.attribute(TOGGLE, "aria-pressed") == "true") != on:
+        page.click(TOGGLE)
+    page.wait_attribute(TOGGLE, "aria-pressed", "true" if on else "false")
+
+
+def fill_answers(page: PageDriver, answers: dict, lang: str) -> None:
+    """The answers through the form's fields, in asking order: a radio clicked, a
+    number typed then Tab; after each, the result that reflects it. A question the
+    engine no longer needs (hidden) is reached with "show all questions"."""
+    so_far = {}
+    for key, value in form_values(RULES, answers, lang).items():
+        if not page.visible(f'[data-question="{key}"]'):
+            set_show_all(page, True)
+        if is_radio(key):
+            page.click(field(key, value))
+        else:
+            page.fill(field(key, value), value)
+        so_far[key] = answers[key]
+        page.wait_attribute(RESULT, "data-answers", fragment(RULES, so_far, lang))
+    set_show_all(page, False)
+
+
+def assert_form_holds(page: PageDriver, answers: dict, lang: str) -> None:
+    for key, value in form_values(RULES, answers, lang).items():
+        if is_radio(key):
+            assert page.checked(field(key, value)), (page.engine, key, value)
+        else:
+            assert page.value(field(key, value)) == value, (page.engine, key)
+
+
+def clear(page: PageDriver) -> None:
+    """ "Effacer mes réponses": the form, the URL's fragment and the result emptied."""
+    page.click(CLEAR)
+    page.wait_for(f'{RESULT}[data-answers=""][data-verdict=""][data-amount=""]')
+    state = page.call(FORM_STATE)
+    assert state == {"checked": [], "typed": [], "hash": ""}, (page.engine, state)
+    assert "#" not in page.url, page.url
+
+
+# ---------------------------------------------------------------------------
+# 1. The corpus as share links
+
+
+def expected_result(case: dict, lang: str) -> dict:
+    """What the widget shows once the case's link is open (derived by hand in the
+    corpus: verdict, amount, each criterion's status)."""
+    answers, expect = case["answers"], case["expect"]
+    shared = fragment(RULES, answers, lang)
+    if not shared:  # nothing answered: no result (README, widget contract)
+        return {"answers": "", "verdict": "", "amount": "", "criteria": []}
+    return {
+        "answers": shared,
+        "verdict": expect["verdict"],
+        "amount": "" if expect.get("amount") is None else js_number(expect["amount"]),
+        "criteria": [{"id": c, "status": expect["criteria"][c]} for c in CRITERIA],
+    }
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_corpus_cases_as_share_links(widget_page, served, engine_name, lang, capsys):
+    page = widget_page(lang)
+    failures, without_answers = [], []
+    for case in CASES:
+        want = expected_result(case, lang)
+        try:
+            if want["answers"]:
+                page.set_hash(want["answers"])
+                page.wait_attribute(RESULT, "data-answers", want["answers"])
+            else:  # no answer: nothing to put in a link; the empty form instead
+                without_answers.append(case["id"])
+                clear(page)
+            got = page.call(RESULT_VIEW)
+        except TimeoutError as error:
+            failures.append(f"{case['id']}: {error}")
+            continue
+        problems = diff(got, want)
+        if problems:
+            failures.append(f"{case['id']} {case['answers']}:\n      " + "\n      ".join(problems))
+    clear(page)
+    report(
+        capsys,
+        engine_name,
+        f"{lang}: {len(CASES) - len(without_answers)} corpus cases as share links, "
+        f"{len(without_answers)} without answers through 'clear'; {len(failures)} differ",
+    )
+    assert not failures, f"{engine_name} {lang}: {len(failures)} case(s) differ:\n  " + "\n  ".join(
+        failures
+    )
+    assert len(without_answers) < len(CASES) / 4, without_answers
+    assert_private(page, served)
+
+
+# ---------------------------------------------------------------------------
+# 2. The form, as a reader fills it
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_form_sets_verdict_and_amount(widget_page, served, lang):
+    """The first case of each outcome, answered through the fields (radios clicked,
+    numbers typed): the result's verdict, amount and criteria."""
+    page = widget_page(lang)
+    written = []
+    for case in one_of_each_kind(CASES):
+        answers, expect = case["answers"], case["expect"]
+        clear(page)
+        fill_answers(page, answers, lang)
+        page.wait_attribute(RESULT, "data-verdict", expect["verdict"])
+        amount = "" if expect.get("amount") is None else js_number(expect["amount"])
+        view = page.call(RESULT_VIEW)
+        assert view["amount"] == amount, (case["id"], view)
+        assert [c["id"] for c in view["criteria"]] == CRITERIA, case["id"]
+        statuses = {c["id"]: c["status"] for c in view["criteria"]}
+        assert statuses == expect["criteria"], (case["id"], statuses)
+        written += secrets(answers, lang)
+    clear(page)
+    assert_private(page, served, *written)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_names_the_rules_it_was_built_with(widget_page, engine, lang):
+    page = widget_page(lang)
+    script = page.attribute('script[src*="assets/selfcheck/widget.js"]', "src")
+    folder = urljoin(urljoin(page.url, script), ".")
+    bundle = urljoin(folder, page.attribute(ROOT, "data-rules"))
+    with urllib.request.urlopen(bundle) as response:  # the test's own request
+        assert json.loads(response.read()) == engine.rules
+    assert f"-{engine.rules['version']}-" in bundle
+
+
+# ---------------------------------------------------------------------------
+# 3. JSON for JSON
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_grid_evaluates_like_cpython(widget_page, served, engine, engine_name, lang, capsys):
+    """Every answer set of the grid, evaluated in the page: the whole JSON,
+    ``display`` (every text the widget shows) included."""
+    page = widget_page(lang)
+    sets = grid_answer_sets(RULES)
+    total = grid_size(RULES)
+    got = page.evaluate(sets)
+    want = [json.loads(json.dumps(engine.evaluate(a, lang), ensure_ascii=False)) for a in sets]
+    assert len(got) == len(sets) >= min(total, 1000), (len(got), len(sets), total)
+    assert all(set(r) == RESULT_KEYS and "display" in r for r in got), set(got[0])
+    compared = [(a, diff(g, w)) for a, g, w in zip(sets, got, want, strict=True)]
+    differing = [(a, lines) for a, lines in compared if lines]
+    report(
+        capsys,
+        engine_name,
+        f"{lang}: {len(sets)} grid answer sets (of {total}) compared JSON for JSON, "
+        f"{len(differing)} differ",
+    )
+    shown = [f"{a}:\n      " + "\n      ".join(lines[:5]) for a, lines in differing[:5]]
+    assert not differing, (
+        f"{engine_name} {lang}: {len(differing)} of {len(sets)} answer sets differ from "
+        "CPython; first:\n  " + "\n  ".join(shown)
+    )
+    verdicts = {r["verdict"] for r in got}
+    assert verdicts == {"eligible", "ineligible", "undetermined"}, verdicts
+    assert_private(page, served)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_evaluate_matches_cpython(widget_page, served, engine, lang):
+    """One answer set per outcome of the corpus, and one the engine rejects."""
+    page = widget_page(lang)
+    assert page.call(READY_OUTCOME) == "ready"
+    got = page.evaluate(ANSWER_SETS)
+    for answers, result in zip(ANSWER_SETS, got, strict=True):
+        assert result == json.loads(json.dumps(engine.evaluate(answers, lang))), answers
+    assert got[-1]["verdict"] is None and got[-1]["errors"], got[-1]
+    assert_private(page, served)
+
+
+# ---------------------------------------------------------------------------
+# 4. The share link, there and back
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_share_link_round_trip(widget_page, new_driver, served, lang):
+    """Answered through the fields, shared, the link opened in a fresh browser session:
+    the same answers in the fields, the same result; "clear" empties it all."""
+    answers, expected = SHARED["answers"], SHARED["expect"]
+    shared = fragment(RULES, answers, lang)
+    amount = js_number(expected["amount"])
+    page = widget_page(lang)
+    clear(page)
+    fill_answers(page, answers, lang)
+    page.wait_attribute(RESULT, "data-verdict", expected["verdict"])
+    assert page.attribute(RESULT, "data-amount") == amount
+    entries = page.call(HISTORY_LENGTH)
+    page.click(SHARE)
+    link = page.wait_until(SHARE_LINK)
+    assert link == widget_url(served.base_url, lang, shared), link
+    assert page.url == link  # the fragment written in place …
+    assert page.call(HISTORY_LENGTH) == entries  # … without a new history entry
+    clear(page)
+    assert_private(page, served, *secrets(answers, lang))
+
+    again = new_driver().open(link)
+    again.wait_attribute(RESULT, "data-answers", shared)
+    again.wait_attribute(RESULT, "data-verdict", expected["verdict"])
+    assert again.attribute(RESULT, "data-amount") == amount
+    assert_form_holds(again, answers, lang)
+    again.click(SHARE)
+    assert again.wait_until(SHARE_LINK) == link
+    clear(again)
+    assert again.call(RESULT_VIEW)["criteria"] == []
+    assert_private(again, served, *secrets(answers, lang))
+
+
+@pytest.mark.parametrize(("lang", "written"), [("fr", "14999,5"), ("en", "14999.5")])
+def test_share_link_numbers_in_the_page_language(widget_page, new_driver, served, lang, written):
+    """A decimal in a link reads the same whatever its notation; the engine writes
+    the share link in the page's notation, and that link gives the same answers
+    back (opened in the page already open: the widget follows the fragment)."""
+    given = "statut=artiste&jours_travailles=12&ressources=14999.5"
+    expected = fragment(
+        RULES, {"statut": "artiste", "jours_travailles": 12, "ressources": 14999.5}, lang
+    )
+    assert f"ressources={quote(written)}" in expected
+    page = new_driver().open(widget_url(served.base_url, lang, given))
+    assert page.value('[name="ressources"]') == "14999.5"  # as the link wrote it
+    page.wait_attribute(RESULT, "data-answers", expected)
+    page.click(SHARE)
+    link = page.wait_until(SHARE_LINK)
+    assert link == widget_url(served.base_url, lang, expected), link
+    assert_private(page, served)
+
+    again = widget_page(lang)
+    clear(again)
+    again.set_hash(expected)
+    again.wait_attribute(RESULT, "data-answers", expected)
+    assert again.value('[name="ressources"]') == written
+    clear(again)
+    assert_private(again, served)
+
+
+# ---------------------------------------------------------------------------
+# 5. When the runtime cannot load
+
+FAULTS = {
+    "blocked": "the browser blocks the .wasm (Chromium: a route aborts it; WebKit: a blocker)",
+    "missing": "the server answers 404 for the .wasm",
+    "wrong-type": "the server sends the .wasm as application/octet-stream",
+}
+
+
+# Console errors that the failed download itself causes: the browser's line about
+# the .wasm; and when the .wasm is blocked, WebKit at times reports the worker's
+# failed fetch as an unhandled rejection although the worker's unhandledrejection
+# handler cancels it (the page ends the worker at once after the error: a race).
+BLOCKED_FETCH = "console error: Unhandled Promise Rejection: TypeError: Load failed"
+
+
+def caused_by_the_fault(problem: str, fault: str) -> bool:
+    return ".wasm" in problem or (fault == "blocked" and problem.startswith(BLOCKED_FETCH))
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_fallback_when_the_runtime_cannot_load(new_driver, built_site, lang, fault):
+    with serving_site(built_site, wasm=None if fault == "blocked" else fault) as site:
+        page = new_driver(viewport=PHONE, block=r"\.wasm$" if fault == "blocked" else None)
+        page.open(widget_url(site.base_url, lang), state="error")
+        assert page.call(REASONS_SHOWN) == ["network"], FAULTS[fault]
+        assert page.visible("#selfcheck-error")
+        assert page.visible(CRITERIA_LINK)
+        # The form and its answers stay; only the result needs the engine.
+        assert page.visible("#selfcheck-form")
+        assert not page.visible("#selfcheck-result")
+        assert page.call(READY_OUTCOME) == "rejected"
+        assert page.call(STORED) == 0
+        assert any(path.endswith(".wasm") for path in site.requests) == (fault != "blocked")
+        problems = [p for p in page.problems() if not caused_by_the_fault(p, fault)]
+        assert not problems, f"{page.engine} ({FAULTS[fault]}):\n  " + "\n  ".join(problems)

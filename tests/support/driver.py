@@ -1,0 +1,282 @@
+"""One page-driver for the browser tests, whichever tool drives the browser.
+
+The scenarios that every engine must pass (tests/browser/test_widget_engines.py)
+are written once against ``PageDriver``; ``PlaywrightPage`` drives Debian
+Chromium through Playwright, ``SeleniumPage`` drives WebKitGTK through Selenium
+and WebKitWebDriver (tests/support/webkit.py). Tests that need what only
+Playwright has (request routes, axe-core, screenshots, keyboard presses) use
+Playwright directly.
+
+The interface, in the words of a test:
+
+- ``open(url, state="ready")``  load ``url`` as a new document, then wait until the
+  widget's root has ``data-state=state`` (``None``: do not wait)
+- ``url``                       the page's current URL
+- ``attribute(selector, name)`` an attribute of the first match (None when absent)
+- ``wait_for(selector)``        until something matches (attached, not necessarily shown)
+- ``wait_attribute(selector, name, value)``  until the first match has that value
+- ``wait_until(function, arg)`` until ``call(function, arg)`` gives something truthy
+- ``click(selector)``           a real click (radios, buttons)
+- ``fill(selector, text)``      type ``text`` into an empty text field, then Tab out
+- ``value(selector)``, ``checked(selector)``, ``visible(selector)``  a field's state
+- ``set_hash(fragment)``        ``location.hash = fragment`` (the widget listens)
+- ``evaluate(answer_sets)``     ``window.selfcheck.evaluate`` on each set, in the page
+- ``call(function, arg)``       any other script: a function's source, called with
+  ``arg``, its promise awaited (the pages' Content Security Policy forbids
+  evaluating strings in the page; both tools inject functions around it)
+- ``problems()``                what the page did wrong so far, one line each:
+  requests off 127.0.0.1, console errors, uncaught errors
+- ``close()``
+
+Waits poll with generous timeouts: a first Pyodide boot takes seconds, more in
+WebKit; nothing here measures time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from typing import Any
+
+from support.webkit import console_errors
+
+READY_TIMEOUT = 150.0  # s: a Pyodide boot, on two busy cores, in the slower engine
+STEP_TIMEOUT = 20.0  # s: one answer's round trip to the engine
+ROOT = "#selfcheck"
+GRID_BATCH = 60
+
+# window.selfcheck.evaluate on every answer set, a batch of concurrent calls at a
+# time; the results as one JSON text (one transfer, whatever the tool).
+EVALUATE_ALL = """async ([sets, batch]) => {
+  await window.selfcheck.ready;
+  const out = [];
+  for (let i = 0; i < sets.length; i += batch) {
+    const calls = sets.slice(i, i + batch).map((a) => window.selfcheck.evaluate(a));
+    out.push(...(await Promise.all(calls)));
+  }
+  return JSON.stringify(out);
+}"""
+FIELD_STATE = """(selector) => {
+  const el = document.querySelector(selector);
+  if (!el) return null;
+  return { value: el.value ?? null, checked: el.checked ?? null, visible: el.checkVisibility() };
+}"""
+SET_HASH = "(fragment) => { location.hash = fragment; }"
+
+
+def css_string(value: str) -> str:
+    """``value`` as a CSS string, quotes included."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class PageDriver:
+    """A page of one browser engine (see the module's docstring)."""
+
+    engine = ""
+
+    # -- what each tool provides
+
+    def _goto(self, url: str) -> None:
+        raise NotImplementedError
+
+    @property
+    def url(self) -> str:
+        raise NotImplementedError
+
+    def call(self, function: str, arg: Any = None) -> Any:
+        raise NotImplementedError
+
+    def attribute(self, selector: str, name: str) -> str | None:
+        raise NotImplementedError
+
+    def wait_for(self, selector: str, timeout: float = STEP_TIMEOUT) -> None:
+        raise NotImplementedError
+
+    def click(self, selector: str) -> None:
+        raise NotImplementedError
+
+    def fill(self, selector: str, text: str) -> None:
+        raise NotImplementedError
+
+    def problems(self) -> list[str]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # -- the same for every tool
+
+    def open(self, url: str, state: str | None = "ready", timeout: float = READY_TIMEOUT):
+        """``url`` as a new document (through about:blank, so that a URL that differs
+        from the current one by its fragment only still loads the page), then the
+        widget's state."""
+        self._goto("about:blank")
+        self._goto(url)
+        if state:
+            self.wait_for(f"{ROOT}[data-state={css_string(state)}]", timeout)
+        return self
+
+    def wait_attribute(
+        self, selector: str, name: str, value: str, timeout: float = STEP_TIMEOUT
+    ) -> None:
+        self.wait_for(f"{selector}[{name}={css_string(value)}]", timeout)
+
+    def wait_until(self, function: str, arg: Any = None, timeout: float = STEP_TIMEOUT) -> Any:
+        """``call(function, arg)`` until it gives something truthy; that value."""
+        deadline = time.monotonic() + timeout
+        while not (value := self.call(function, arg)):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{timeout:.0f} s and still falsy: {function}")
+            time.sleep(0.05)
+        return value
+
+    def _field(self, selector: str) -> dict:
+        state = self.call(FIELD_STATE, selector)
+        if state is None:
+            raise LookupError(f"nothing matches {selector}")
+        return state
+
+    def value(self, selector: str) -> str:
+        return self._field(selector)["value"]
+
+    def checked(self, selector: str) -> bool:
+        return bool(self._field(selector)["checked"])
+
+    def visible(self, selector: str) -> bool:
+        state = self.call(FIELD_STATE, selector)
+        return bool(state and state["visible"])
+
+    def set_hash(self, fragment: str) -> None:
+        self.call(SET_HASH, fragment)
+
+    def evaluate(self, answer_sets: list[dict], batch: int = GRID_BATCH) -> list[dict]:
+        """``window.selfcheck.evaluate(answers)`` for each set, in order."""
+        return json.loads(self.call(EVALUATE_ALL, [answer_sets, batch]))
+
+
+class PlaywrightPage(PageDriver):
+    """Chromium through Playwright: ``recorded`` is tests/browser/conftest.py's
+    RecordedPage (its requests, console errors and page errors)."""
+
+    engine = "chromium"
+
+    def __init__(self, recorded) -> None:
+        self.recorded = recorded
+        self.page = recorded.page
+
+    def _goto(self, url: str) -> None:
+        self.page.goto(url)
+
+    @property
+    def url(self) -> str:
+        return self.page.url
+
+    def call(self, function: str, arg: Any = None) -> Any:
+        return self.page.evaluate(function, arg)
+
+    def attribute(self, selector: str, name: str) -> str | None:
+        return self.page.get_attribute(selector, name)
+
+    def wait_for(self, selector: str, timeout: float = STEP_TIMEOUT) -> None:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.wait_for_selector(selector, state="attached", timeout=timeout * 1000)
+        except PlaywrightTimeout:
+            raise TimeoutError(f"{timeout:.0f} s and still nothing matches {selector}") from None
+
+    def click(self, selector: str) -> None:
+        self.page.click(selector)
+
+    def fill(self, selector: str, text: str) -> None:
+        field = self.page.locator(selector)
+        field.fill(text)
+        field.press("Tab")
+
+    def problems(self) -> list[str]:
+        return self.recorded.problems()
+
+    def close(self) -> None:
+        self.recorded.context.close()
+
+
+class SeleniumPage(PageDriver):
+    """WebKitGTK through Selenium: ``driver`` a session of tests/support/webkit.py
+    (its log holds the browser's console), ``proxy`` the OffHostProxy it goes
+    through for every host but 127.0.0.1, ``stack`` what to close with it."""
+
+    engine = "webkit"
+    POLL = 0.05
+
+    def __init__(self, driver, proxy, stack: contextlib.ExitStack) -> None:
+        self.driver = driver
+        self.proxy = proxy
+        self._stack = stack
+
+    def _goto(self, url: str) -> None:
+        self.driver.get(url)
+
+    @property
+    def url(self) -> str:
+        return self.driver.current_url
+
+    # The function's source is part of the script WebDriver runs (outside the
+    # page's CSP); its result or its error comes back through the callback.
+    _CALL = """const [arg, done] = [arguments[0], arguments[arguments.length - 1]];
+Promise.resolve().then(() => (%s)(arg)).then(
+  (value) => done({ value: value === undefined ? null : value }),
+  (error) => done({ error: String((error && error.stack) || error) }),
+);"""
+
+    def call(self, function: str, arg: Any = None) -> Any:
+        out = self.driver.execute_async_script(self._CALL % function, arg)
+        if "error" in out:
+            raise RuntimeError(f"in the page: {out['error']}")
+        return out["value"]
+
+    def _find(self, selector: str):
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_elements(By.CSS_SELECTOR, selector)
+
+    def attribute(self, selector: str, name: str) -> str | None:
+        found = self._find(selector)
+        if not found:
+            raise LookupError(f"nothing matches {selector}")
+        return found[0].get_dom_attribute(name)  # as written, not the property
+
+    def wait_for(self, selector: str, timeout: float = STEP_TIMEOUT) -> None:
+        deadline = time.monotonic() + timeout
+        while not self._find(selector):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{timeout:.0f} s and still nothing matches {selector}")
+            time.sleep(self.POLL)
+
+    def _in_view(self, selector: str):
+        """The first match, scrolled to the middle of the viewport: WebKitWebDriver
+        scrolls an element to the top, where the site's sticky header covers it."""
+        self.wait_for(selector)
+        element = self._find(selector)[0]
+        self.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})", element
+        )
+        return element
+
+    def click(self, selector: str) -> None:
+        self._in_view(selector).click()
+
+    def fill(self, selector: str, text: str) -> None:
+        from selenium.webdriver.common.keys import Keys
+
+        field = self._in_view(selector)
+        field.clear()
+        field.send_keys(text + Keys.TAB)
+
+    def problems(self) -> list[str]:
+        return [f"request off 127.0.0.1: {url}" for url in self.proxy.requests] + [
+            f"console error: {text}" for text in console_errors(self.driver)
+        ]
+
+    def close(self) -> None:
+        self._stack.close()

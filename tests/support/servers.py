@@ -1,0 +1,73 @@
+"""The built site served for a test: the project's own server (sitebuild/serve.py),
+recording the path of every request it answers, and able to serve the Pyodide
+runtime (``.wasm``) badly on purpose.
+
+``with serving_site(directory, wasm=None) as served:`` → ``served.base_url``
+(ending in "/"), ``served.requests`` (the paths asked for, in order). ``wasm``:
+
+- ``None``          served as ``make serve`` serves it
+- ``"missing"``     404 Not Found (a deployment that forgot it)
+- ``"wrong-type"``  served as ``application/octet-stream`` (a server that does not
+                    know the type; browsers then refuse to compile it as a stream)
+
+A recorded request reached the server; one that a browser sent elsewhere
+(another host) is not here (the browser tests record those themselves).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from sitebuild.serve import Handler, Server
+
+WASM_FAULTS = ("missing", "wrong-type")
+
+
+@dataclass
+class Served:
+    base_url: str
+    requests: list[str] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def serving_site(directory, wasm: str | None = None) -> Iterator[Served]:
+    if wasm not in (None, *WASM_FAULTS):
+        raise ValueError(f"wasm={wasm!r}: expected None or one of {WASM_FAULTS}")
+    served = Served(base_url="")
+
+    class Recording(Handler):
+        quiet = True
+
+        def _is_wasm(self) -> bool:
+            return urlsplit(self.path).path.endswith(".wasm")
+
+        def send_head(self):
+            served.requests.append(self.path)
+            if wasm == "missing" and self._is_wasm():
+                self._content_type = None
+                self.send_error(404, "Not Found")
+                return None
+            return super().send_head()
+
+        def guess_type(self, path):
+            kind = super().guess_type(path)
+            if wasm == "wrong-type" and str(path).endswith(".wasm"):
+                kind = self._content_type = "application/octet-stream"
+            return kind
+
+    server = Server(("127.0.0.1", 0), functools.partial(Recording, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        served.base_url = f"http://{host}:{port}/"
+        yield served
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
