@@ -6,10 +6,13 @@ like the production hosts (README, "Deploying").
 - **Headers**: the site's own ``_headers`` file (written by the build,
   sitebuild/headers.py; the format of Netlify and Cloudflare Pages): the
   Content Security Policy with ``frame-ancestors``, the worker's policy, the
-  long cache of content-hashed files, ``application/wasm``. Every other
-  response gets ``Cache-Control: no-cache`` (what those hosts send by default:
-  revalidate each time) and ``X-Content-Type-Options: nosniff``. ``_headers``
-  itself is not served.
+  long cache of content-hashed files. Every other response gets
+  ``Cache-Control: no-cache`` (what those hosts send by default: revalidate
+  each time) and ``X-Content-Type-Options: nosniff``. The ``Content-Type`` is
+  the server's own (``guess_type``: ``.wasm`` as ``application/wasm``, which
+  ``_headers`` also names for hosts that would not), so that a test can serve
+  a file with the wrong type on purpose (tests/support/servers.py).
+  ``_headers`` itself is not served.
 - **Precompressed files**: for a request of ``X``, when ``X.br`` or ``X.gz``
   lies next to it and the request's ``Accept-Encoding`` allows it, that file
   is sent with ``Content-Encoding`` and ``X``'s ``Content-Type``; ``Vary:
@@ -166,7 +169,7 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_site_headers(
             url_path,
             {"Content-Type": content_type, "Content-Length": str(len(body))},
-            keep=("Content-Type", "Cache-Control"),
+            keep=("Cache-Control",),
         )
         return io.BytesIO(body)
 
@@ -190,9 +193,9 @@ class Handler(SimpleHTTPRequestHandler):
     def send_site_headers(self, url_path: str, own: dict, keep: tuple[str, ...] = ()) -> None:
         """Send ``own``, the defaults, then the site's ``_headers`` for
         ``url_path`` (a header it names replaces the same default or own one,
-        except those in ``keep``), and end the headers."""
+        except the Content-Type and those in ``keep``), and end the headers."""
         sent = {"Cache-Control": DEFAULT_CACHE, "X-Content-Type-Options": "nosniff", **own}
-        lowered = {name.lower() for name in keep}
+        lowered = {name.lower() for name in (*keep, "Content-Type")}
         for name, value in site_headers.for_path(self.site_rules(), url_path).items():
             if name.lower() in lowered:
                 continue
