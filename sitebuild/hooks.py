@@ -10,8 +10,12 @@
   of the page's language.
 - ``on_page_context`` gives the self-check page (front matter ``template:
   selfcheck.html``) its widget's context (sitebuild/widget.py).
-- ``on_post_build`` writes the self-check's files (sitebuild/bundle.py) and
-  checks the built pages.
+- ``on_post_build`` writes the self-check's files (sitebuild/bundle.py),
+  checks the built pages, and writes the host's headers, ``_headers``
+  (sitebuild/headers.py).
+- Sub-paths: ``site_url`` comes from ``SITE_URL`` (mkdocs.yml); the home pages'
+  language links are made relative like every other link; without a public
+  address no sitemap is written.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from mkdocs.exceptions import PluginError
 
 from selfcheck import loader, words
 from selfcheck.formatting import format_date, render_text
-from sitebuild import pages, widget
+from sitebuild import headers, pages, widget
 from sitebuild.bundle import Bundle, check_pages, write_service_worker
 from sitebuild.compress import compress_site
 
@@ -111,7 +115,24 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     return markdown
 
 
+def relative_alternates(config) -> None:
+    """The language links as paths from the site root, which the theme's ``url``
+    filter makes relative to the page. mkdocs-static-i18n gives each page its
+    other language's page, but leaves the home pages the absolute ``/``,
+    ``/en/`` (``/fonds/en/`` with SITE_URL): wrong for a build without SITE_URL
+    served under a sub-path. The 404 pages keep the absolute links (they are
+    served at any depth)."""
+    root = headers.site_path(config.get("site_url"))
+    # The attribute, which the plugin sets and Jinja reads first (not the item).
+    for alternate in getattr(config.extra, "alternate", None) or ():
+        link = alternate.get("link", "")
+        if link.startswith(root):
+            alternate["link"] = link[len(root) :] or "./"
+
+
 def on_page_context(context, page, config, nav, **kwargs):
+    # After mkdocs-static-i18n's (priority 50), which sets the page's links.
+    relative_alternates(config)
     if page.meta.get("template") == WIDGET_TEMPLATE:
         lang = page_language(page)
         bundle = Bundle.for_rules(_state["rules"])
@@ -127,6 +148,8 @@ def on_post_build(config, **kwargs):
     check_pages(site)
     if _last_build(config):  # the whole site is there: the service worker, then compression
         write_service_worker(bundle, site)
+        # The host's headers (sitebuild/headers.py), once every file is there.
+        headers.write(site, config.get("site_url"))
         compress_site(site)
 
 
@@ -158,6 +181,10 @@ def on_template_context(context, template_name, config, **kwargs):
 
 
 def on_post_template(output_content, template_name, config, **kwargs):
+    if template_name == "sitemap.xml" and not config.get("site_url"):
+        # A sitemap lists absolute addresses: without SITE_URL it would hold
+        # "None./". MkDocs writes no file (nor its .gz) for an empty output.
+        return ""
     if template_name != "404.html":
         return output_content
     i18n = config.plugins.get("i18n")
