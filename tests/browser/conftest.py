@@ -16,9 +16,10 @@ APIs); only the HTTP servers have threads of their own.
 - ``engine_name``  parametrised over the engines tested, module by module: "chromium"
                    (Playwright; marker ``browser``) and "webkit" (WebKitGTK through
                    Selenium and WebKitWebDriver under Xvfb; marker ``webkit``)
-- ``driver_factory`` ``driver_factory(viewport=(w, h), block=None)`` → a
-                   ``support.driver.PageDriver`` of that engine on a blank page, in a
-                   fresh context (Chromium) or session (WebKit); closed at the module's end
+- ``driver_factory`` ``driver_factory(viewport=(w, h), block=None, service_workers=False)``
+                   → a ``support.driver.PageDriver`` of that engine on a blank page, in a
+                   fresh context (Chromium) or session (WebKit), service workers
+                   blocked unless asked for; closed at the module's end
 - ``new_driver``   the same, closed after the test
 - ``xvfb_display`` the private X display the WebKit sessions use
 """
@@ -189,12 +190,12 @@ def _console_text(message) -> str:
 
 def record(browser, viewport: tuple[int, int] = (1280, 800), **options) -> RecordedPage:
     """A new context and page recording every request (context-wide: pages and
-    their dedicated workers), console error and uncaught page error. The caller
-    closes ``recorded.context``."""
+    their dedicated workers), console error and uncaught page error. Service
+    workers are blocked unless ``service_workers="allow"``. The caller closes
+    ``recorded.context``."""
     width, height = viewport
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, service_workers="block", **options
-    )
+    options = {"service_workers": "block", **options}
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
     page = context.new_page()
     recorded = RecordedPage(page=page, context=context)
     context.on("request", lambda request: recorded.requests.append(request.url))
@@ -272,13 +273,22 @@ def xvfb_display() -> Iterator[str]:
         yield display
 
 
-def open_webkit(display: str, viewport: tuple[int, int], block: str | None, folder: Path):
+def open_webkit(
+    display: str,
+    viewport: tuple[int, int],
+    block: str | None,
+    folder: Path,
+    service_workers: bool = False,
+):
     """A WebKit session behind its own off-host proxy (every request off 127.0.0.1
-    recorded and refused), as a SeleniumPage on a blank page."""
+    recorded and refused), as a SeleniumPage on a blank page; service workers
+    off unless asked for (as in the Chromium contexts)."""
     stack = contextlib.ExitStack()
     try:
         proxy = stack.enter_context(webkit.OffHostProxy())
         args = proxy.args + (webkit.block_args(folder, block) if block else ())
+        if not service_workers:
+            args += ("--no-service-workers",)
         driver = stack.enter_context(webkit.webkit(display, args=args))
         driver.set_window_size(*viewport)
         return SeleniumPage(driver, proxy, stack)
@@ -294,26 +304,34 @@ def engine_name(request) -> str:
 
 @pytest.fixture(scope="module")
 def driver_factory(engine_name, request, tmp_path_factory) -> Iterator:
-    """``driver_factory(viewport=(w, h), block=None)`` → a PageDriver of the module's
-    engine, on a blank page, closed at the module's end. ``block``: a regular
-    expression of URLs whose download fails (Chromium: a route that aborts them;
-    WebKit: a content blocker, as Safari's)."""
+    """``driver_factory(viewport=(w, h), block=None, service_workers=False)`` → a
+    PageDriver of the module's engine, on a blank page, closed at the module's
+    end. ``block``: a regular expression of URLs whose download fails (Chromium: a
+    route that aborts them; WebKit: a content blocker, as Safari's).
+    ``service_workers``: let the pages register the site's service worker (off by
+    default in both engines, so that every test but the offline ones reaches the
+    server)."""
     opened: list[PageDriver] = []
     if engine_name == "chromium":
         chromium = request.getfixturevalue("browser")
     else:
         display = request.getfixturevalue("xvfb_display")
 
-    def make(viewport: tuple[int, int] = (1280, 800), block: str | None = None) -> PageDriver:
+    def make(
+        viewport: tuple[int, int] = (1280, 800),
+        block: str | None = None,
+        service_workers: bool = False,
+    ) -> PageDriver:
         driver: PageDriver
         if engine_name == "chromium":
-            recorded = record(chromium, viewport)
+            allowed = "allow" if service_workers else "block"
+            recorded = record(chromium, viewport, service_workers=allowed)
             if block:
                 recorded.page.route(re.compile(block), lambda route: route.abort())
             driver = PlaywrightPage(recorded)
         else:
             folder = tmp_path_factory.mktemp("webkit")
-            driver = open_webkit(display, viewport, block, folder)
+            driver = open_webkit(display, viewport, block, folder, service_workers)
         opened.append(driver)
         return driver
 

@@ -69,9 +69,8 @@ def test_after_one_visit_the_self_check_and_every_page_work_offline(
         assert not set(answers) & {name for name, _ in parse_qsl(path.query)}, url
         relative = unquote(path.path)[len(urlsplit(site_server).path) :]
         file = built_site / relative
-        assert (
-            file / "index.html" if relative.endswith("/") or not relative else file
-        ).is_file(), url
+        is_folder = relative.endswith("/") or not relative
+        assert (file / "index.html" if is_folder else file).is_file(), url
     online_context.set_offline(True)
     page.reload()
     page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)

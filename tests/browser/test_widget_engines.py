@@ -31,6 +31,21 @@ tests/support/driver.py. In each engine, fr and en:
   ``data-state="error"``
   with the network reason shown, the criteria link shown, the form hidden,
   ``window.selfcheck.ready`` rejected;
+- the answers kept in the tab: answered through the fields (one question "I
+  don't know"), the page reloaded without a fragment: the same fields filled,
+  the same result; "clear", reloaded: nothing comes back, nothing kept under the
+  rules' ``sessionStorage`` key;
+- the settled announcement: a number typed key by key without leaving its
+  field: nothing evaluated or said until the typing pause has passed since the
+  last key, then once, the Python engine's ``display.announcement`` (the verdict
+  and the condition not met); one more key and Enter: said at once, without
+  waiting for the pause;
+- offline after one visit (service workers allowed, in this test only): the
+  self-check page visited once with a share link, its engine's files kept by
+  the service worker in the cache the page names, the server then cutting
+  every connection: the reload still gives the verdict, the other language's
+  self-check (never visited) boots from the kept engine with the answers the
+  tab kept, and an information page never visited reads;
 - on every page: no request off 127.0.0.1 (Chromium records every request; WebKit
   goes through a proxy that refuses and records every other host), no console
   error or uncaught error (WebKit's console is read from the driver's log), no
@@ -42,9 +57,13 @@ measures time (``make bench`` does).
 
 from __future__ import annotations
 
+import html
+import itertools
 import json
+import re
+import time
 import urllib.request
-from urllib.parse import quote, urljoin
+from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
 
 import pytest
 from contract import RESULT_KEYS, RULES
@@ -461,3 +480,303 @@ def test_fallback_when_the_runtime_cannot_load(new_driver, built_site, lang, fau
         assert any(path.endswith(".wasm") for path in site.requests) == (fault != "blocked")
         problems = [p for p in page.problems() if not caused_by_the_fault(p, fault)]
         assert not problems, f"{page.engine} ({FAULTS[fault]}):\n  " + "\n  ".join(problems)
+
+
+# ---------------------------------------------------------------------------
+# 6. The answers kept in the tab
+
+STORAGE_KEY = f"selfcheck:{RULES['id']}"  # README, "Answers kept in the tab"
+KEPT_IN_TAB = "(key) => sessionStorage.getItem(key)"
+EMPTY_FORM = {"checked": [], "typed": [], "hash": ""}
+
+
+def reveal(page: PageDriver, key: str) -> None:
+    """Question ``key`` shown, with "show all questions" if the engine no longer
+    needs it."""
+    if not page.visible(f'[data-question="{key}"]'):
+        set_show_all(page, True)
+
+
+def unknown_field(key: str) -> str:
+    """The "I don't know" of question ``key``: a choice's radio with the value "",
+    a number's checkbox."""
+    return f'[name="{key}"][value=""]' if is_radio(key) else f'[data-unknown-for="{key}"]'
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_answers_kept_on_reload(widget_page, served, lang):
+    """Answered through the fields, one question "I don't know", then the page
+    reloaded (no fragment in the URL: the answers can only come from the tab):
+    the same fields filled, the same result. "Clear", reloaded: nothing comes
+    back, and the rules' key is gone from the tab's storage."""
+    answers, expected = SHARED["answers"], SHARED["expect"]
+    not_answered = [q["id"] for q in RULES["questions"] if q["id"] not in answers]
+    page = widget_page(lang)
+    clear(page)
+    if not_answered:
+        reveal(page, not_answered[0])
+        page.click(unknown_field(not_answered[0]))
+    fill_answers(page, answers, lang)  # waits for the result of the last answer
+    page.wait_attribute(RESULT, "data-verdict", expected["verdict"])
+    shown, form = page.call(RESULT_VIEW), page.call(FORM_STATE)
+    assert page.call(KEPT_IN_TAB, STORAGE_KEY), f"{page.engine}: nothing kept in the tab"
+    assert form["hash"] == "" and "#" not in page.url, page.url
+
+    page.reload()
+    try:
+        page.wait_attribute(RESULT, "data-answers", fragment(RULES, answers, lang))
+    except TimeoutError:
+        pytest.fail(
+            f"{page.engine}: the answers did not come back after the reload: the form "
+            f"{page.call(FORM_STATE)}, the result {page.call(RESULT_VIEW)}"
+        )
+    assert "#" not in page.url, page.url
+    assert_form_holds(page, answers, lang)
+    if not_answered:
+        assert page.checked(unknown_field(not_answered[0])), (page.engine, not_answered[0])
+    assert page.call(FORM_STATE) == form
+    assert page.call(RESULT_VIEW) == shown
+    assert page.attribute(RESULT, "data-amount") == js_number(expected["amount"])
+
+    clear(page)
+    assert page.call(KEPT_IN_TAB, STORAGE_KEY) is None, f"{page.engine}: 'clear' kept them"
+    page.reload()
+    page.wait_for(f"{RESULT}[data-answers]")  # the engine's first result of this load
+    assert page.call(FORM_STATE) == EMPTY_FORM
+    assert page.call(RESULT_VIEW) == {"answers": "", "verdict": "", "amount": "", "criteria": []}
+    assert page.call(KEPT_IN_TAB, STORAGE_KEY) is None
+    assert_private(page, served, *secrets(answers, lang))
+
+
+# ---------------------------------------------------------------------------
+# 7. Said once the answer settles
+
+# README, "When an answer counts": a number counts when the reader leaves the
+# field, presses Enter, or stops typing for 2 s.
+TYPING_PAUSE_MS = 2000
+KEY_GAP = 0.25  # s between keys: a relaxed typist
+TIMER_SLACK_MS = 20  # a timer may fire a clock tick early; a round trip adds more
+
+# From now on, with the page's clock: each text the live region takes, each
+# result the widget renders (it writes data-answers on every render), each
+# key typed in the field (one ``input`` event each) and each Enter. The
+# field's own listeners run before the form's, where the widget listens.
+LISTEN = """(selector) => {
+  const log = (window.__settle = { said: [], rendered: [], keys: [], enter: [] });
+  const region = document.querySelector('#selfcheck-announce');
+  const result = document.querySelector('#selfcheck-result');
+  new MutationObserver(() => log.said.push([performance.now(), region.textContent]))
+    .observe(region, { childList: true, characterData: true, subtree: true });
+  new MutationObserver(() => log.rendered.push([performance.now(), result.dataset.answers]))
+    .observe(result, { attributes: true, attributeFilter: ['data-answers'] });
+  const field = document.querySelector(selector);
+  field.addEventListener('input', () => log.keys.push(performance.now()));
+  field.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') log.enter.push(performance.now());
+  });
+}"""
+HEARD = "() => window.__settle"
+
+
+def settling_numbers() -> tuple[str, int, int]:
+    """An integer question and two values typed one after the other, the second
+    with one more key ("10", then "100"), whose announcements differ, the first
+    naming a condition not met: the first such pair among two-digit numbers,
+    found with the engine (the test then checks the page against it)."""
+    for question in RULES["questions"]:
+        if question["type"] != "integer":
+            continue
+        key, low_bound = question["id"], question.get("min") or 0
+        for low in range(max(10, low_bound), 100):
+            high = low * 10
+            if question.get("max") is not None and high > question["max"]:
+                break
+            lang = RULES["languages"][0]
+            before, after = (ENGINE.evaluate({key: value}, lang) for value in (low, high))
+            unmet = any(c["status"] == "unmet" for c in before["criteria"])
+            said = before["display"]["announcement"], after["display"]["announcement"]
+            if unmet and said[0] != said[1]:
+                return key, low, high
+    raise LookupError("no integer question whose announcement changes with one more digit")
+
+
+ENGINE = Engine(RULES)
+SETTLING = settling_numbers()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_announced_once_the_answer_settles(widget_page, served, engine, lang):
+    """A number typed key by key, the focus left in its field: the live region
+    (role=status) says nothing and the engine evaluates nothing until the typing
+    pause has passed after the last key; then once, the Python engine's
+    announcement (the verdict, and the condition not met). One more key and
+    Enter: said at once, without waiting for the pause."""
+    key, low, high = SETTLING
+    typed = form_values(RULES, {key: low}, lang)[key]
+    assert form_values(RULES, {key: high}, lang)[key] == typed + "0"
+    selector = field(key, "")
+    page = widget_page(lang)
+    clear(page)
+    reveal(page, key)
+    page.call(LISTEN, selector)
+
+    for char in typed:
+        page.type_keys(selector, char)
+        time.sleep(KEY_GAP)
+    page.wait_attribute(RESULT, "data-answers", fragment(RULES, {key: low}, lang))
+    log = page.call(HEARD)
+    keys = log["keys"]
+    want = engine.evaluate({key: low}, lang)
+    assert len(keys) == len(typed), f"{page.engine}: {len(keys)} input events for {typed!r}"
+    gaps = [b - a for a, b in itertools.pairwise(keys)]
+    assert max(gaps, default=0) < TYPING_PAUSE_MS, (
+        f"{page.engine}: the driver paused between keys (this machine is too busy): {keys}"
+    )
+    assert [text for _, text in log["said"]] == [want["display"]["announcement"]], log["said"]
+    assert len(log["rendered"]) == 1, f"{page.engine}: evaluated before it settled: {log}"
+    for what, at in (("said", log["said"][0][0]), ("rendered", log["rendered"][0][0])):
+        waited = at - keys[-1]
+        assert waited >= TYPING_PAUSE_MS - TIMER_SLACK_MS, (
+            f"{page.engine}: {what} {waited:.0f} ms after the last key, before the pause"
+        )
+    said = log["said"][0][1]
+    assert said.startswith(want["display"]["verdict"]), said
+    unmet = [c["title"] for c in want["criteria"] if c["status"] == "unmet"]
+    assert unmet and all(title in said for title in unmet), (unmet, said)
+
+    page.type_keys(selector, "0")
+    page.press(selector, "Enter")
+    page.wait_attribute(RESULT, "data-answers", fragment(RULES, {key: high}, lang))
+    log = page.call(HEARD)
+    want = engine.evaluate({key: high}, lang)["display"]["announcement"]
+    assert [text for _, text in log["said"][1:]] == [want], log["said"]
+    assert len(log["rendered"]) == 2, f"{page.engine}: {log['rendered']}"
+    # Measured from the last key: the pause's timer, started by that key, fires
+    # at least TYPING_PAUSE_MS after it, however soon after it Enter came.
+    said_at, last_key, enter = log["said"][-1][0], log["keys"][-1], log["enter"][-1]
+    assert said_at >= enter, log
+    assert said_at - last_key < TYPING_PAUSE_MS - TIMER_SLACK_MS, (
+        f"{page.engine}: said {said_at - last_key:.0f} ms after the last key, "
+        f"{said_at - enter:.0f} ms after Enter: Enter did not settle the answer"
+    )
+    assert page.call("() => document.activeElement.name") == key  # nothing moved the focus
+    clear(page)
+    assert_private(page, served, *secrets({key: high}, lang))
+
+
+# ---------------------------------------------------------------------------
+# 8. Offline after one visit
+
+# The named cache's addresses, once this page is controlled by the service
+# worker and the cache holds every file asked for; else null.
+ENGINE_KEPT = """async ([name, wanted]) => {
+  if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return null;
+  if (!(await caches.keys()).includes(name)) return null;
+  const urls = (await (await caches.open(name)).keys()).map((request) => request.url);
+  return wanted.every((url) => urls.includes(url)) ? urls : null;
+}"""
+SERVICE_WORKER_STATE = """async () => ({
+  controller: !!(navigator.serviceWorker && navigator.serviceWorker.controller),
+  caches: typeof caches === 'object' ? await caches.keys() : null,
+})"""
+CACHED_URLS = """async () => {
+  const urls = [];
+  for (const name of await caches.keys()) {
+    for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+  }
+  return urls;
+}"""
+PAGE_READ = """() => ({
+  lang: document.documentElement.lang,
+  title: document.title,
+  h1: !!document.querySelector('h1') && document.querySelector('h1').checkVisibility(),
+})"""
+KEEP_TIMEOUT = 60.0  # s: the service worker installs (precaching the pages), then keeps
+
+
+def engine_files(page: PageDriver, built_site) -> list[str]:
+    """The engine's files as the page names them: the worker, the rules, the
+    engine's wheel and lock, and every file of the Pyodide folder the build wrote
+    (``.br``/``.gz`` aside: the server chooses those)."""
+    script = page.attribute('script[src*="assets/selfcheck/widget.js"]', "src")
+    folder = urljoin(urljoin(page.url, script), ".")
+    named = ("data-worker", "data-rules", "data-wheel", "data-lock")
+    names = [page.attribute(ROOT, name) for name in named]
+    pyodide = page.attribute(ROOT, "data-pyodide") or ""
+    on_disk = built_site / unquote(urlsplit(urljoin(folder, pyodide)).path).lstrip("/")
+    names += [pyodide + f.name for f in sorted(on_disk.iterdir()) if f.suffix not in (".br", ".gz")]
+    return [urljoin(folder, name) for name in names if name]
+
+
+def built_title(built_site, path: str) -> str:
+    text = (built_site / path / "index.html").read_text(encoding="utf-8")
+    return html.unescape(re.search(r"<title>(.*?)</title>", text, re.S)[1]).strip()
+
+
+def test_offline_after_one_visit(new_driver, built_site, engine_name, capsys):
+    """One visit of the French self-check with a share link, online; the engine's
+    files kept by the service worker; then the site unreachable (the server cuts
+    every connection): the reload gives the same verdict; the English self-check,
+    never visited, boots from the kept engine with the answers the tab kept; the
+    English criteria page, never visited, reads.
+
+    One language visited, the other offline, in one session: each page of the
+    self-check is a boot of the engine (seconds, more in WebKit), and a service
+    worker needs a session of its own (service workers are off in the others)."""
+    answers, expected = SHARED["answers"], SHARED["expect"]
+    amount = js_number(expected["amount"])
+    shared = {lang: fragment(RULES, answers, lang) for lang in LANGS}
+    never_visited = "en/criteres/"
+    with serving_site(built_site) as site:
+        page = new_driver(service_workers=True)
+        page.open(widget_url(site.base_url, "fr", shared["fr"]))
+        page.wait_attribute(RESULT, "data-answers", shared["fr"])
+        page.wait_attribute(RESULT, "data-verdict", expected["verdict"])
+        wanted = engine_files(page, built_site)
+        cache = page.attribute(ROOT, "data-engine-cache")
+        assert cache and cache.startswith("selfcheck-engine-"), cache
+        try:
+            kept = page.wait_until(ENGINE_KEPT, [cache, wanted], timeout=KEEP_TIMEOUT)
+        except TimeoutError:
+            pytest.fail(
+                f"{page.engine}: the service worker did not keep the engine in {cache}: "
+                f"{page.call(SERVICE_WORKER_STATE)}; wanted {wanted}"
+            )
+        # What the privacy page promises: the caches hold the site's own files,
+        # never an answer (no fragment, no answer in a query).
+        cached = page.call(CACHED_URLS)
+        for url in cached:
+            parts = urlsplit(url)
+            assert url.startswith(site.base_url) and not parts.fragment, url
+            assert not set(answers) & {name for name, _ in parse_qsl(parts.query)}, url
+        site.go_offline()
+        with pytest.raises(OSError):  # URLError and connection errors alike
+            urllib.request.urlopen(site.base_url, timeout=10)
+
+        page.reload()
+        page.wait_attribute(RESULT, "data-answers", shared["fr"])
+        page.wait_attribute(RESULT, "data-verdict", expected["verdict"])
+        assert page.attribute(RESULT, "data-amount") == amount
+
+        page.open(widget_url(site.base_url, "en"))
+        page.wait_attribute(RESULT, "data-answers", shared["en"])
+        page.wait_attribute(RESULT, "data-verdict", expected["verdict"])
+        assert page.attribute(RESULT, "data-amount") == amount
+        assert_form_holds(page, answers, "en")
+
+        page.open(urljoin(site.base_url, never_visited), state=None)
+        page.wait_for("h1")
+        read = page.call(PAGE_READ)
+        assert read == {"lang": "en", "title": built_title(built_site, never_visited), "h1": True}
+        problems = page.problems()
+        assert not problems, f"{page.engine}:\n  " + "\n  ".join(problems)
+        assert page.call(STORED) == 0
+        for path in site.requests:
+            assert not any(secret in path for secret in secrets(answers, "fr")), path
+    report(
+        capsys,
+        engine_name,
+        f"offline: {len(kept)} files in {cache} ({len(wanted)} of the engine), "
+        f"{len(cached)} cached in all; asked for while offline (refused): "
+        f"{', '.join(sorted(set(site.refused))) or 'nothing'}",
+    )

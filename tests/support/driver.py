@@ -11,6 +11,7 @@ The interface, in the words of a test:
 
 - ``open(url, state="ready")``  load ``url`` as a new document, then wait until the
   widget's root has ``data-state=state`` (``None``: do not wait)
+- ``reload(state="ready")``     the browser's reload (same URL, same tab), then the same wait
 - ``url``                       the page's current URL
 - ``attribute(selector, name)`` an attribute of the first match (None when absent)
 - ``wait_for(selector)``        until something matches (attached, not necessarily shown)
@@ -18,6 +19,9 @@ The interface, in the words of a test:
 - ``wait_until(function, arg)`` until ``call(function, arg)`` gives something truthy
 - ``click(selector)``           a real click (radios, buttons)
 - ``fill(selector, text)``      type ``text`` into an empty text field, then Tab out
+- ``type_keys(selector, text)`` type ``text`` key by key at the end of a field, the focus
+  staying in it (one key event and one ``input`` event per character)
+- ``press(selector, key)``      one key (``"Enter"``, ``"Tab"``) in the focused field
 - ``value(selector)``, ``checked(selector)``, ``visible(selector)``  a field's state
 - ``set_hash(fragment)``        ``location.hash = fragment`` (the widget listens)
 - ``evaluate(answer_sets)``     ``window.selfcheck.evaluate`` on each set, in the page
@@ -63,6 +67,8 @@ FIELD_STATE = """(selector) => {
   return { value: el.value ?? null, checked: el.checked ?? null, visible: el.checkVisibility() };
 }"""
 SET_HASH = "(fragment) => { location.hash = fragment; }"
+# Playwright's key names → Selenium's ``Keys`` attributes.
+SELENIUM_KEYS = {"Enter": "ENTER", "Tab": "TAB", "Escape": "ESCAPE"}
 
 
 def css_string(value: str) -> str:
@@ -99,6 +105,15 @@ class PageDriver:
     def fill(self, selector: str, text: str) -> None:
         raise NotImplementedError
 
+    def type_keys(self, selector: str, text: str) -> None:
+        raise NotImplementedError
+
+    def press(self, selector: str, key: str) -> None:
+        raise NotImplementedError
+
+    def _reload(self) -> None:
+        raise NotImplementedError
+
     def problems(self) -> list[str]:
         raise NotImplementedError
 
@@ -113,6 +128,14 @@ class PageDriver:
         widget's state."""
         self._goto("about:blank")
         self._goto(url)
+        if state:
+            self.wait_for(f"{ROOT}[data-state={css_string(state)}]", timeout)
+        return self
+
+    def reload(self, state: str | None = "ready", timeout: float = READY_TIMEOUT):
+        """The page reloaded as a reader reloads it (same URL, same tab: what the
+        tab keeps stays), then the widget's state."""
+        self._reload()
         if state:
             self.wait_for(f"{ROOT}[data-state={css_string(state)}]", timeout)
         return self
@@ -194,6 +217,15 @@ class PlaywrightPage(PageDriver):
         field.fill(text)
         field.press("Tab")
 
+    def type_keys(self, selector: str, text: str) -> None:
+        self.page.locator(selector).press_sequentially(text)
+
+    def press(self, selector: str, key: str) -> None:
+        self.page.locator(selector).press(key)
+
+    def _reload(self) -> None:
+        self.page.reload()
+
     def problems(self) -> list[str]:
         return self.recorded.problems()
 
@@ -272,6 +304,19 @@ Promise.resolve().then(() => (%s)(arg)).then(
         field = self._in_view(selector)
         field.clear()
         field.send_keys(text + Keys.TAB)
+
+    def type_keys(self, selector: str, text: str) -> None:
+        # WebDriver puts the caret at the end of a field it focuses, and leaves
+        # it where it is in the field already focused.
+        self._in_view(selector).send_keys(text)
+
+    def press(self, selector: str, key: str) -> None:
+        from selenium.webdriver.common.keys import Keys
+
+        self._find(selector)[0].send_keys(getattr(Keys, SELENIUM_KEYS[key]))
+
+    def _reload(self) -> None:
+        self.driver.refresh()
 
     def problems(self) -> list[str]:
         return [f"request off 127.0.0.1: {url}" for url in self.proxy.requests] + [

@@ -12,12 +12,21 @@ runtime (``.wasm``) badly on purpose.
 
 A recorded request reached the server; one that a browser sent elsewhere
 (another host) is not here (the browser tests record those themselves).
+
+``served.go_offline()`` makes the site unreachable, as for a reader whose
+network is gone, whatever the browser: from then on every connection is cut
+(reset) without an answer, a network error for the browser rather than an HTTP
+error; the port stays this server's, so nothing else can answer on it.
+``served.refused`` lists the paths asked for on those connections (a
+connection opened in advance that asks nothing is not listed).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import socket
+import struct
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,12 +35,19 @@ from urllib.parse import urlsplit
 from sitebuild.serve import Handler, Server
 
 WASM_FAULTS = ("missing", "wrong-type")
+OFFLINE_READ_TIMEOUT = 2.0  # s: a browser sends its request line at once
 
 
 @dataclass
 class Served:
     base_url: str
     requests: list[str] = field(default_factory=list)
+    offline: threading.Event = field(default_factory=threading.Event)
+    refused: list[str] = field(default_factory=list)
+
+    def go_offline(self) -> None:
+        """Every connection from now on cut without an answer."""
+        self.offline.set()
 
 
 @contextlib.contextmanager
@@ -42,6 +58,21 @@ def serving_site(directory, wasm: str | None = None) -> Iterator[Served]:
 
     class Recording(Handler):
         quiet = True
+
+        def handle(self):
+            if not served.offline.is_set():
+                return super().handle()
+            # Offline: note what was asked for (the request line), answer nothing,
+            # and reset the connection rather than close it in order.
+            self.connection.settimeout(OFFLINE_READ_TIMEOUT)
+            with contextlib.suppress(OSError):
+                words = self.rfile.readline(65537).split()
+                if len(words) > 1:
+                    served.refused.append(words[1].decode("latin-1"))
+            linger = struct.pack("ii", 1, 0)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+            self.close_connection = True
+            return None
 
         def _is_wasm(self) -> bool:
             return urlsplit(self.path).path.endswith(".wasm")

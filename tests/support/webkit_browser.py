@@ -16,6 +16,9 @@ project's virtual environment. Arguments (MiniBrowser's names):
   --proxy=URL             every request through this HTTP proxy …
   --ignore-host=HOST      … except those to HOST (repeatable)
   --content-filter=FILE   a WebKit content-blocker list (JSON), applied to every page
+  --no-service-workers    turn WebKit's "ServiceWorkers" feature off (as Playwright's
+                          ``service_workers="block"`` in Chromium): no
+                          ``navigator.serviceWorker``; on by default, as in Safari
 """
 
 import argparse
@@ -41,6 +44,7 @@ def parse(argv):
     parser.add_argument("--proxy")
     parser.add_argument("--ignore-host", action="append", default=[])
     parser.add_argument("--content-filter")
+    parser.add_argument("--no-service-workers", action="store_true")
     # Anything else the driver may add is not ours to refuse.
     return parser.parse_known_args(argv)[0]
 
@@ -70,6 +74,17 @@ class ContentFilter:
             GLib.MainContext.default().iteration(True)
 
 
+def disable_feature(settings, identifier: str) -> None:
+    """Turn one of WebKit's features off (WebKitGTK 2.42+: ``WebKitFeature``)."""
+    features = WebKit2.Settings.get_all_features()
+    for index in range(features.get_length()):
+        feature = features.get(index)
+        if feature.get_identifier() == identifier:
+            settings.set_feature_enabled(feature, False)
+            return
+    raise SystemExit(f"{NAME}: this WebKitGTK has no feature {identifier!r}")
+
+
 def main(argv=None) -> None:
     args = parse(sys.argv[1:] if argv is None else argv)
     profile = tempfile.mkdtemp(prefix="selfcheck-webkit-")
@@ -85,6 +100,8 @@ def main(argv=None) -> None:
     context.set_automation_allowed(True)
     settings = WebKit2.Settings()
     settings.set_enable_write_console_messages_to_stdout(True)
+    if args.no_service_workers:
+        disable_feature(settings, "ServiceWorkers")
     windows = []
 
     def closed(window):
