@@ -26,6 +26,11 @@ KEPT = """async () => {
   return (await (await caches.open(engine)).keys()).length;
 }"""
 
+# The service worker's reply to the page's "keep-engine", kept for the test.
+KEPT_REPLY = """navigator.serviceWorker?.addEventListener('message', (event) => {
+  if (String(event.data?.type).startsWith('engine-')) window.__kept = event.data;
+});"""
+
 CACHED_URLS = """async () => {
   const urls = [];
   for (const name of await caches.keys()) {
@@ -71,6 +76,20 @@ def test_after_one_visit_the_self_check_and_every_page_work_offline(
         file = built_site / relative
         is_folder = relative.endswith("/") or not relative
         assert (file / "index.html" if is_folder else file).is_file(), url
+    # A second visit, online: the engine boots from the cache, and keeping it
+    # again downloads nothing (the service worker only fetches what it lacks).
+    online_context.add_init_script(KEPT_REPLY)
+    fetched_by_worker: list[str] = []
+    online_context.on(
+        "request",
+        lambda request: request.service_worker and fetched_by_worker.append(request.url),
+    )
+    page.reload()
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+    reply = page.wait_for_function("() => window.__kept", timeout=60_000).json_value()
+    assert reply["type"] == "engine-kept", reply
+    engine_files = [url for url in fetched_by_worker if "/assets/selfcheck/" in url]
+    assert not engine_files, f"the engine was downloaded again: {engine_files}"
     online_context.set_offline(True)
     page.reload()
     page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
