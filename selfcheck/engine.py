@@ -348,17 +348,7 @@ class Engine:
         return shown
 
     def _rules_line(self, lang: str) -> str:
-        """When the rules were last checked, and against what."""
-        rules = self.rules
-        checked = format_date(rules["checked_on"], lang)
-        if "checked_against" not in rules:
-            return words.text(
-                lang, "result.rules_line_plain", version=rules["version"], checked_on=checked
-            )
-        against = render_text(rules, rules["checked_against"], lang)
-        return words.text(
-            lang, "result.rules_line", version=rules["version"], checked_on=checked, against=against
-        )
+        return rules_line(self.rules, lang)
 
     def _confidence_line(self, level, basis, lang: str) -> str:
         """« Fiabilité de ce résultat : moyenne — elle repose sur : … »."""
@@ -434,6 +424,20 @@ class Engine:
 
 def _source(source: dict) -> dict:
     return {k: source[k] for k in ("id", "outlet", "title", "date", "url")}
+
+
+def rules_line(rules: dict, lang: str) -> str:
+    """When the rules were last checked, and against what: the result's last
+    line, and the criteria page's (sitebuild/pages.py)."""
+    checked = format_date(rules["checked_on"], lang)
+    if "checked_against" not in rules:
+        return words.text(
+            lang, "result.rules_line_plain", version=rules["version"], checked_on=checked
+        )
+    against = render_text(rules, rules["checked_against"], lang)
+    return words.text(
+        lang, "result.rules_line", version=rules["version"], checked_on=checked, against=against
+    )
 
 
 def evaluate(rules: dict, answers, lang: str = "fr") -> dict:

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from selfcheck import words
 from selfcheck.conditions import condition_value, quantity_value
+from selfcheck.engine import rules_line
 from selfcheck.formatting import colon, format_date, format_quantity, render_text
 from selfcheck.phrasing import comparison_parts
 
@@ -140,12 +141,7 @@ def criteria_markdown(ruleset: dict, lang: str) -> str:
             caveat={"title": text(caveat["title"]), "text": text(caveat["text"])}
             if caveat
             else None,
-            rules_line=words.text(
-                lang,
-                "result.rules_line",
-                version=ruleset["version"],
-                checked_on=format_date(ruleset["checked_on"], lang),
-            ),
+            rules_line=rules_line(ruleset, lang),
             criteria=[
                 {
                     "id": c["id"],

@@ -285,6 +285,18 @@ def test_criteria_page_holds_every_criterion_and_value_of_the_rules(site, lang):
     assert_criteria_page_shows(criteria_page(site, lang), current_rules(), lang)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_criteria_page_says_when_and_against_what_the_rules_were_checked(site, lang):
+    """Issue 9 §2: the "checked on" line names what the rules were checked
+    against, like the result's last line; no placeholder is left unfilled."""
+    ruleset = current_rules()
+    text = criteria_page(site, lang).text
+    against = normalise(render_text(ruleset, ruleset["checked_against"], lang))
+    assert against in text, f"criteria page ({lang}): {against!r} missing"
+    leftover = re.search(r"\{[a-z_]+\}", text)
+    assert not leftover, f"criteria page ({lang}): placeholder {leftover.group(0)!r} not filled"
+
+
 def build_site(rules_file: Path, destination: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "SELFCHECK_RULES": str(rules_file), "NO_MKDOCS_2_WARNING": "1"}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
