@@ -18,8 +18,9 @@ from urllib.parse import urlsplit
 import pytest
 from mkdocs.utils.yaml import yaml_load as mkdocs_yaml_load
 
-from selfcheck import loader
+from selfcheck import loader, words
 from selfcheck.formatting import render_text
+from selfcheck.phrasing import comparison_nodes
 from sitebuild.pages import format_parameter
 
 REPO = Path(__file__).resolve().parents[1]
@@ -295,6 +296,30 @@ def test_the_criteria_page_says_when_and_against_what_the_rules_were_checked(sit
     assert against in text, f"criteria page ({lang}): {against!r} missing"
     leftover = re.search(r"\{[a-z_]+\}", text)
     assert not leftover, f"criteria page ({lang}): placeholder {leftover.group(0)!r} not filled"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_criteria_page_says_each_condition_in_plain_words(site, lang):
+    """Issue 9 §4: a comparison the rules word themselves (``says``) reads in
+    those words, not « la réponse à « … ? » est non »; one that rests on its own
+    sources and confidence (the 2019 branch: one source, low) says so."""
+    ruleset = current_rules()
+    text = criteria_page(site, lang).text
+    problems = []
+    for node in comparison_nodes(ruleset):
+        if "says" not in node:
+            continue
+        says = normalise(render_text(ruleset, node["says"], lang))
+        if says not in text:
+            problems.append(f"{says!r} missing")
+        elif "confidence" in node:
+            line = text[text.index(says) + len(says) :].split(")", 1)[0]
+            if words.text(lang, f"levels.{node['confidence']}") not in line:
+                problems.append(f"{says!r}: its own confidence is not on its line")
+    plain = all("says" in node for node in comparison_nodes(ruleset))
+    if plain and words.text(lang, "pages.answer") + " " in text:
+        problems.append("a generated « la réponse à … » line is still there")
+    assert not problems, f"criteria page ({lang}):\n  " + "\n  ".join(problems)
 
 
 def build_site(rules_file: Path, destination: Path) -> subprocess.CompletedProcess:
