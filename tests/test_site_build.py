@@ -581,6 +581,12 @@ CHECKED = [
     # dailytv does not give 15 452: only jeunediplome.net does.
     ("fr", "contexte", ["Seul jeunediplome.net donne ce chiffre exact"], []),
     ("en", "contexte", ["Only jeunediplome.net gives this exact figure"], []),
+    # The '22 millions' article: Le Quotidien de l'Art, issue no. 1911, not a
+    # staging copy (the stored page lequotidiendelart.com/articles/17363-…).
+    ("fr", "contexte", ["Le Quotidien de l'Art", f"n°{NB}1911"], ["copie consultée"]),
+    ("en", "contexte", ["Le Quotidien de l'Art", "issue no. 1911"], ["copy consulted"]),
+    ("fr", "sources", ["Le Quotidien de l'Art"], ["site de test"]),
+    ("en", "sources", ["Le Quotidien de l'Art"], ["test site"]),
     # Source titles: Advanced Television's headline; titles once guessed from URLs.
     (
         "fr",
@@ -618,6 +624,21 @@ def test_pages_say_what_the_sources_say(site, lang, slug, present, absent):
     text = page_text(site, lang, slug)
     assert [p for p in present if p not in text] == [], f"{lang}/{slug}: missing"
     assert [a for a in absent if a in text] == [], f"{lang}/{slug}: still there"
+
+
+# Where an original was found, a copy on a staging host is not linked.
+STAGING_HOSTS = ("platformsh.site",)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_page_links_a_staging_copy(lang):
+    found = [
+        f"{page.name}: {url}"
+        for page in sorted((DOCS / lang).glob("*.md"))
+        for url in MARKDOWN_LINK.findall(page.read_text(encoding="utf-8"))
+        if urlsplit(url).hostname and urlsplit(url).hostname.endswith(STAGING_HOSTS)
+    ]
+    assert not found, "links to a staging copy:\n  " + "\n  ".join(found)
 
 
 # A closed fund of 2020: nothing may invite a reader to apply now.
