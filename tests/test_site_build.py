@@ -581,6 +581,21 @@ CHECKED = [
     # dailytv does not give 15 452: only jeunediplome.net does.
     ("fr", "contexte", ["Seul jeunediplome.net donne ce chiffre exact"], []),
     ("en", "contexte", ["Only jeunediplome.net gives this exact figure"], []),
+    # The neutralisation's start: the sources disagree, and the page names them
+    # (the ministries' 15 March; the unemployment-insurance site, via Télérama,
+    # 1 March).
+    (
+        "fr",
+        "contexte",
+        ["démarrant le 15 mars", "entre le 1er mars", "Télérama"],
+        ["pas pu vérifier"],
+    ),
+    (
+        "en",
+        "contexte",
+        ["starting on 15 March", "between 1 March", "Télérama"],
+        ["could not check"],
+    ),
     # The '22 millions' article: Le Quotidien de l'Art, issue no. 1911, not a
     # staging copy (the stored page lequotidiendelart.com/articles/17363-…).
     ("fr", "contexte", ["Le Quotidien de l'Art", f"n°{NB}1911"], ["copie consultée"]),
