@@ -566,6 +566,22 @@ CHECKED = [
     # The standfirst is not the headline; KultureGeek's « hors productions Netflix ».
     ("fr", "faq", ["hors productions Netflix"], ["Seul un titre de mind.eu.com"]),
     ("en", "faq", ["hors productions Netflix"], ["Only a mind.eu.com headline"]),
+    # mind.eu.com's standfirst (stored page, 8 April 2020), quoted, and named as such.
+    (
+        "fr",
+        "faq",
+        [
+            "le résumé placé sous le titre",
+            "production audiovisuelle ne travaillant pas avec Netflix",
+        ],
+        ["en tête de son article"],
+    ),
+    (
+        "en",
+        "faq",
+        ["the summary under its article's headline", "ne travaillant pas avec Netflix"],
+        ["at the top of its article"],
+    ),
     # News18 is dated 18 April 2020 (the 17th is the event).
     ("fr", "fonds", ["News18, 18 avril 2020"], ["News18, 17 avril 2020"]),
     ("en", "fonds", ["News18, 18 April 2020"], ["News18, 17 April 2020"]),
