@@ -588,6 +588,9 @@ CHECKED = [
     # Only Advanced Television writes « in agreement with … represented by the CNC ».
     ("fr", "fonds", ["Advanced Television écrit"], ["Advanced Television et RTTNews écrivent"]),
     ("en", "fonds", ["Advanced Television writes"], ["Advanced Television and RTTNews write"]),
+    # RTTNews's own words (stored Nasdaq page, 9 April 2020), quoted apart.
+    ("fr", "fonds", ["represented by the Centre National du Cinema or CNC"], []),
+    ("en", "fonds", ["represented by the Centre National du Cinema or CNC"], []),
     # No source says Audiens alone decided.
     ("fr", "fonds", [], ["lui seul"]),
     ("en", "fonds", [], ["and only Audiens"]),
