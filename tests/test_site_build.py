@@ -615,6 +615,10 @@ CHECKED = [
         ["starting on 15 March", "between 1 March", "Télérama"],
         ["could not check"],
     ),
+    # The 15 000 € ceiling: one source (jeunediplome.net), medium confidence,
+    # said where the self-check asks for the resources too.
+    ("fr", "autodiagnostic", ["Ce plafond ne vient que d'une source", "fiabilité moyenne"], []),
+    ("en", "autodiagnostic", ["That ceiling comes from one source only", "medium confidence"], []),
     # The '22 millions' article: Le Quotidien de l'Art, issue no. 1911, not a
     # staging copy (the stored page lequotidiendelart.com/articles/17363-…).
     ("fr", "contexte", ["Le Quotidien de l'Art", f"n°{NB}1911"], ["copie consultée"]),
