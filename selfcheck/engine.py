@@ -244,6 +244,10 @@ class Engine:
         closed (``status.state`` of the rules)."""
         return "closed" if self.rules.get("status", {}).get("state") == "closed" else "open"
 
+    def _hints(self) -> str:
+        """The hints under the verdict, in the past once the fund is closed."""
+        return "hints_closed" if self._tense() == "closed" else "hints"
+
     def _items(self, items: list, kind: str, lang: str) -> list:
         """Explanation items as the contract has them: ``{"when": [comparison,
         …], "text": "…"}``, the comparisons in asking order."""
@@ -323,7 +327,7 @@ class Engine:
             )
         return {
             "verdict": headline,
-            "hint": words.text(lang, f"result.hints.{verdict}"),
+            "hint": words.text(lang, f"result.{self._hints()}.{verdict}"),
             "amount": amount,
             "amount_value": self.amount_text(result, lang),
             "announcement": " ".join(t for t in said if t),
