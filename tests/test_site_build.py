@@ -591,9 +591,14 @@ CHECKED = [
     # RTTNews's own words (stored Nasdaq page, 9 April 2020), quoted apart.
     ("fr", "fonds", ["represented by the Centre National du Cinema or CNC"], []),
     ("en", "fonds", ["represented by the Centre National du Cinema or CNC"], []),
-    # No source says Audiens alone decided.
+    # No source says Audiens alone decided (BOURS, SAP: it set the criteria,
+    # processed the requests and paid the aid): not on any page either.
     ("fr", "fonds", [], ["lui seul"]),
     ("en", "fonds", [], ["and only Audiens"]),
+    *[("fr", slug, [], ["Seul Audiens"]) for slug in ("autodiagnostic", "mots-simples")],
+    *[("en", slug, [], ["Only Audiens"]) for slug in ("autodiagnostic", "mots-simples")],
+    ("fr", "mentions-legales", ["C'est Audiens qui étudiait les demandes"], ["Seul Audiens"]),
+    ("en", "mentions-legales", ["Audiens processed the requests"], ["Only Audiens"]),
     # Sentences no source supports.
     ("fr", "presse", [], ["diffusées à la presse internationale", "correspond à la déclaration"]),
     ("en", "presse", [], ["issued to the international press", "matches the French statement"]),
