@@ -7,19 +7,21 @@ the site in a temporary folder.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 from mkdocs.utils.yaml import yaml_load as mkdocs_yaml_load
 
 from selfcheck import loader, words
-from selfcheck.formatting import render_text
+from selfcheck.formatting import format_date, render_text
 from selfcheck.phrasing import comparison_nodes
 from sitebuild.pages import format_parameter
 
@@ -682,6 +684,62 @@ def test_no_page_links_a_staging_copy(lang):
         if urlsplit(url).hostname and urlsplit(url).hostname.endswith(STAGING_HOSTS)
     ]
     assert not found, "links to a staging copy:\n  " + "\n  ".join(found)
+
+
+def _plain(markup: str) -> str:
+    """Text of an HTML fragment, entities decoded, whitespace collapsed."""
+    return normalise(html.unescape(re.sub(r"<[^>]+>", " ", markup)))
+
+
+def test_every_page_opens_with_the_funds_status_and_when_it_was_checked(site):
+    """Issue 9 §1–2: every page, in every language (404 pages included), shows
+    the rules' status notice and the "checked on … against …" line, before
+    the page's own content."""
+    ruleset = current_rules()
+    problems = []
+    for path in html_pages(site):
+        lang = page_lang(site, path)
+        page = path.read_text(encoding="utf-8")
+        start = page.find('class="fund-notice"')
+        content = min(i for i in (page.find("<article"), page.find("<h1"), len(page)) if i >= 0)
+        if start < 0 or start > content:
+            problems.append(f"{path.relative_to(site)}: no fund notice before the content")
+            continue
+        notice = _plain(page[start : page.find("</div>", start)])
+        wanted = [
+            render_text(ruleset, ruleset["status"]["notice"], lang),
+            format_date(ruleset["checked_on"], lang),
+            normalise(render_text(ruleset, ruleset["checked_against"], lang)),
+        ]
+        problems += [f"{path.relative_to(site)}: {w!r} missing" for w in wanted if w not in notice]
+    assert not problems, "\n  ".join(["pages without the fund's status:", *problems])
+
+
+@pytest.mark.parametrize("site_url", ["https://example.org/fonds/", None])
+def test_a_build_for_deployment_warns_when_the_publisher_is_not_named(
+    monkeypatch, caplog, site_url
+):
+    """Issue 9 §5: with SITE_URL (a deployment) and no publisher or host in
+    extra.site, the build logs a warning naming the variables (so --strict
+    stops); a local build does not."""
+    from sitebuild import hooks
+
+    if site_url:
+        monkeypatch.setenv("SITE_URL", site_url)
+    else:
+        monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.setattr(hooks, "_state", {})
+
+    config = SimpleNamespace(
+        extra={"site": {"publisher": "", "repository": "https://example.org/code"}}
+    )
+    with caplog.at_level("WARNING", logger="mkdocs.hooks.sitebuild"):
+        hooks.on_config(config)
+    warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    if site_url:
+        assert len(warned) == 1 and "SITE_PUBLISHER" in warned[0] and "SITE_HOST" in warned[0]
+    else:
+        assert not warned
 
 
 # A closed fund of 2020: nothing may invite a reader to apply now.
