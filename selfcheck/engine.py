@@ -244,6 +244,10 @@ class Engine:
         closed (``status.state`` of the rules)."""
         return "closed" if self.rules.get("status", {}).get("state") == "closed" else "open"
 
+    def _hints(self) -> str:
+        """The hints under the verdict, in the past once the fund is closed."""
+        return "hints_closed" if self._tense() == "closed" else "hints"
+
     def _items(self, items: list, kind: str, lang: str) -> list:
         """Explanation items as the contract has them: ``{"when": [comparison,
         …], "text": "…"}``, the comparisons in asking order."""
@@ -323,7 +327,7 @@ class Engine:
             )
         return {
             "verdict": headline,
-            "hint": words.text(lang, f"result.hints.{verdict}"),
+            "hint": words.text(lang, f"result.{self._hints()}.{verdict}"),
             "amount": amount,
             "amount_value": self.amount_text(result, lang),
             "announcement": " ".join(t for t in said if t),
@@ -348,17 +352,7 @@ class Engine:
         return shown
 
     def _rules_line(self, lang: str) -> str:
-        """When the rules were last checked, and against what."""
-        rules = self.rules
-        checked = format_date(rules["checked_on"], lang)
-        if "checked_against" not in rules:
-            return words.text(
-                lang, "result.rules_line_plain", version=rules["version"], checked_on=checked
-            )
-        against = render_text(rules, rules["checked_against"], lang)
-        return words.text(
-            lang, "result.rules_line", version=rules["version"], checked_on=checked, against=against
-        )
+        return rules_line(self.rules, lang)
 
     def _confidence_line(self, level, basis, lang: str) -> str:
         """« Fiabilité de ce résultat : moyenne — elle repose sur : … »."""
@@ -434,6 +428,20 @@ class Engine:
 
 def _source(source: dict) -> dict:
     return {k: source[k] for k in ("id", "outlet", "title", "date", "url")}
+
+
+def rules_line(rules: dict, lang: str) -> str:
+    """When the rules were last checked, and against what: the result's last
+    line, and the criteria page's (sitebuild/pages.py)."""
+    checked = format_date(rules["checked_on"], lang)
+    if "checked_against" not in rules:
+        return words.text(
+            lang, "result.rules_line_plain", version=rules["version"], checked_on=checked
+        )
+    against = render_text(rules, rules["checked_against"], lang)
+    return words.text(
+        lang, "result.rules_line", version=rules["version"], checked_on=checked, against=against
+    )
 
 
 def evaluate(rules: dict, answers, lang: str = "fr") -> dict:

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from selfcheck import words
 from selfcheck.conditions import condition_value, quantity_value
+from selfcheck.engine import rules_line
 from selfcheck.formatting import colon, format_date, format_quantity, render_text
 from selfcheck.phrasing import comparison_parts
 
@@ -99,17 +100,41 @@ def condition_lines(ruleset: dict, node: dict, lang: str, depth: int = 0) -> lis
     """A condition tree as the lines of a nested list: ``{depth, text, value}``."""
     for key in ("all", "any"):
         if key in node:
-            lines = [{"depth": depth, "text": words.text(lang, f"pages.{key}"), "value": ""}]
+            lines = [
+                {"depth": depth, "text": words.text(lang, f"pages.{key}"), "value": "", "basis": ""}
+            ]
             for child in node[key]:
                 lines += condition_lines(ruleset, child, lang, depth + 1)
             return lines
     if "not" in node:
-        head = {"depth": depth, "text": words.text(lang, "pages.not"), "value": ""}
+        head = {"depth": depth, "text": words.text(lang, "pages.not"), "value": "", "basis": ""}
         return [head, *condition_lines(ruleset, node["not"], lang, depth + 1)]
+    basis = node_basis(ruleset, node, lang)
+    if "says" in node:  # the rules' own plain words for this comparison
+        return [
+            {"depth": depth, "text": render_text(ruleset, node["says"], lang), "value": ""} | basis
+        ]
     comparison = {"question": node["answer"], "op": node["op"]}
     comparison["value"] = condition_value(ruleset, node)
     text, shown = comparison_parts(ruleset, comparison, lang)
-    return [{"depth": depth, "text": text, "value": shown}]
+    return [{"depth": depth, "text": text, "value": shown} | basis]
+
+
+def node_basis(ruleset: dict, node: dict, lang: str) -> dict:
+    """What a comparison rests on when it carries its own sources or confidence
+    (fewer than its criterion's): « (source ; fiabilité faible) » after its line."""
+    if not ("sources" in node or "confidence" in node):
+        return {"basis": ""}
+    by_id = {s["id"]: s for s in ruleset["sources"]}
+    sources = " · ".join(source_link(by_id[i], lang) for i in node.get("sources", ()))
+    level = _level(node["confidence"], lang) if "confidence" in node else ""
+    if sources and level:
+        basis = words.text(lang, "pages.node_basis", sources=sources, level=level)
+    elif level:
+        basis = words.text(lang, "pages.node_level", level=level)
+    else:
+        basis = words.text(lang, "pages.node_sources", sources=sources)
+    return {"basis": Markup(basis)}
 
 
 def _level(confidence: str, lang: str) -> str:
@@ -140,12 +165,7 @@ def criteria_markdown(ruleset: dict, lang: str) -> str:
             caveat={"title": text(caveat["title"]), "text": text(caveat["text"])}
             if caveat
             else None,
-            rules_line=words.text(
-                lang,
-                "result.rules_line",
-                version=ruleset["version"],
-                checked_on=format_date(ruleset["checked_on"], lang),
-            ),
+            rules_line=rules_line(ruleset, lang),
             criteria=[
                 {
                     "id": c["id"],

@@ -368,6 +368,20 @@ def test_the_verdict_asks_would_i_have_qualified_in_april_2020(engine, lang, ver
     assert result["display"]["verdict"] == PAST_VERDICTS[lang][verdict]
 
 
+PAST_HINTS = {
+    "fr": "D'après vos réponses, toutes les conditions étaient remplies.",
+    "en": "From your answers, every condition was met.",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_eligible_hint_speaks_in_the_past_too(engine, lang):
+    """Under « Vous remplissiez probablement les conditions en avril 2020 », not
+    « toutes les conditions sont remplies » (a closed fund: status.state)."""
+    result = engine.evaluate(PAST_ANSWERS["eligible"], lang)
+    assert result["display"]["hint"] == PAST_HINTS[lang]
+
+
 # ---------------------------------------------------------------------------
 # Every corpus of tests/cases/, each against the rules file it names
 
