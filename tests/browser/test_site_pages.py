@@ -414,8 +414,20 @@ def test_search_works_offline(url, query, expected, built_site, site_server, new
     # Typed, as a reader does: Material reads the query on keyup (a bare
     # fill() is seen only if it lands before the search index is ready).
     page.locator(".md-search__input").press_sequentially(query)
-    results = page.locator(".md-search-result__item a")
-    results.first.wait_for(state="attached", timeout=15_000)
-    hrefs = [a.get_attribute("href") or "" for a in results.all()]
+    # The list is rebuilt after each key: read it in one go, once it holds
+    # the expected page (or give up after 15 s and show what it held).
+    links = ".md-search-result__item a"
+    try:
+        page.wait_for_function(
+            """([selector, expected]) => [...document.querySelectorAll(selector)]
+                .some((a) => (a.getAttribute("href") || "").includes(expected))""",
+            arg=[links, expected],
+            timeout=15_000,
+        )
+    except PlaywrightTimeout:
+        pass
+    hrefs = page.locator(links).evaluate_all(
+        "(anchors) => anchors.map((a) => a.getAttribute('href') || '')"
+    )
     assert any(expected in h for h in hrefs), hrefs
     assert not recorded.external_requests(), recorded.external_requests()
