@@ -3,8 +3,10 @@
 ``python benchmarks/engine_cost.py`` (part of ``make bench``) evaluates
 synthetic rule sets (benchmarks/synthetic.py) of 4 to 40 questions in CPython:
 
-- ``evaluate({})``: every question open, the widest case (median of repeats);
-- random partial answers (the mean over a fixed set of them);
+- ``evaluate({})``: every question open, the widest case: the first call on a
+  new engine (median over new engines; the engine memoises what it works out
+  per group, so this is the honest figure for one reader) and a repeat;
+- random partial answers (the mean over a fixed set of them, on one engine);
 - the same by brute force over every completion (tests/support/oracle.py),
   while one evaluation stays under a second: the exponential the engine avoids.
 
@@ -63,9 +65,9 @@ def _time(call, repeats: int) -> float:
 
 def measure(n: int, repeats: int, samples: int) -> dict:
     rules = synthetic_rules(n)
-    start = time.perf_counter()
+    setup = _time(lambda: Engine(rules), repeats)
     engine = Engine(rules)
-    setup = time.perf_counter() - start
+    first = _time(lambda: Engine(rules).evaluate({}, "fr"), repeats) - setup
     empty = _time(lambda: engine.evaluate({}, "fr"), repeats)
     rng = random.Random(n)
     partials = [_partial(rules, rng) for _ in range(samples)]
@@ -79,6 +81,7 @@ def measure(n: int, repeats: int, samples: int) -> dict:
         "groups": len(engine.structure.groups),
         "largest_group": largest,
         "setup_ms": setup * 1000,
+        "first_ms": first * 1000,
         "empty_ms": empty * 1000,
         "partial_ms": partial * 1000,
     }
@@ -107,18 +110,25 @@ def main(argv=None) -> int:
     base = rows[0]
     print("Engine cost, synthetic rules (CPython; ratios to 4 questions)")
     print(
-        f"{'questions':>9} {'groups':>6} {'largest':>7} {'evaluate({})':>14} "
-        f"{'ratio':>6} {'partial answers':>16} {'ratio':>6}"
+        f"{'questions':>9} {'groups':>6} {'largest':>7} {'setup':>9} "
+        f"{'first evaluate({})':>18} {'ratio':>6} {'repeat':>9} "
+        f"{'partial answers':>16} {'ratio':>6}"
     )
     for row in rows:
         print(
             f"{row['questions']:>9} {row['groups']:>6} {row['largest_group']:>7} "
-            f"{row['empty_ms']:>11.2f} ms {row['empty_ms'] / base['empty_ms']:>5.1f}x "
+            f"{row['setup_ms']:>6.2f} ms "
+            f"{row['first_ms']:>15.2f} ms {row['first_ms'] / base['first_ms']:>5.1f}x "
+            f"{row['empty_ms']:>6.2f} ms "
             f"{row['partial_ms']:>13.2f} ms {row['partial_ms'] / base['partial_ms']:>5.1f}x"
         )
     at = next(r for r in rows if r["questions"] == TARGET_AT)
-    verdict = "met" if max(at["empty_ms"], at["partial_ms"]) <= TARGET_MS else "NOT met"
-    print(f"Target ≤ {TARGET_MS:.0f} ms per evaluation at {TARGET_AT} questions: {verdict}")
+    worst = max(at["setup_ms"] + at["first_ms"], at["partial_ms"])
+    verdict = "met" if worst <= TARGET_MS else "NOT met"
+    print(
+        f"Target ≤ {TARGET_MS:.0f} ms per evaluation at {TARGET_AT} questions "
+        f"(a new engine's set-up and first evaluate({{}}) together): {verdict} ({worst:.1f} ms)"
+    )
     print("Brute force over every completion (the tests' oracle), evaluate({}):")
     for n in range(2, 41):
         seconds = brute_force(n)

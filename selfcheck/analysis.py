@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from .conditions import classes, evaluate_condition, quantity_value, questions_in
+from .conditions import classes, evaluate_condition, iter_conditions, quantity_value, questions_in
 
 # The most combinations of answer classes one group may have (all its
 # questions open). The loader refuses rules over it, naming the questions.
@@ -59,6 +59,17 @@ class Structure:
         self.groups = _groups(self.keys, units, self.classes)
         self.group_of = {key: g for g, group in enumerate(self.groups) for key in group.keys}
         self._judged: dict = {}
+        # each question's comparisons, found in one walk of the rules
+        self._compared: dict = {key: [] for key in self.keys}
+        for _, node in iter_conditions(rules):
+            if "answer" in node:
+                self._compared.setdefault(node["answer"], []).append(node)
+        self.described: dict = {}  # selfcheck/explain.py's describe(), once per class set
+        self.explained: dict = {}  # selfcheck/explain.py's minimal sets, once per group state
+
+    def comparisons(self, key: str) -> list:
+        """Every comparison of the rule set on the answer ``key``."""
+        return self._compared.get(key, [])
 
     def amount(self, pick: int):
         """The amount when tier ``pick`` is the first that holds (len(tiers): none)."""

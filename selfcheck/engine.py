@@ -141,6 +141,7 @@ class Engine:
     def __init__(self, rules: dict):
         self.rules = rules
         self.structure = Structure(rules)
+        self._phrases: dict = {}
         self.langs = _message_langs(rules)
         self._sources = {s["id"]: s for s in rules["sources"]}
         self._criterion_keys = {c["id"]: questions_in(c["condition"]) for c in rules["criteria"]}
@@ -244,9 +245,13 @@ class Engine:
         closed (``status.state`` of the rules)."""
         return "closed" if self.rules.get("status", {}).get("state") == "closed" else "open"
 
-    def _hints(self) -> str:
-        """The hints under the verdict, in the past once the fund is closed."""
-        return "hints_closed" if self._tense() == "closed" else "hints"
+    def _hint(self, verdict: str, lang: str) -> str:
+        """The hint under the verdict; in the past once the fund is closed, where
+        the catalogue has a past form for that verdict."""
+        past = f"result.hints_closed.{verdict}"
+        if self._tense() == "closed" and words.has(lang, past):
+            return words.text(lang, past)
+        return words.text(lang, f"result.hints.{verdict}")
 
     def _items(self, items: list, kind: str, lang: str) -> list:
         """Explanation items as the contract has them: ``{"when": [comparison,
@@ -254,9 +259,9 @@ class Engine:
         order = {key: i for i, key in enumerate(self.structure.keys)}
         shown = []
         for item in items:
-            when = [describe(self.structure, key, classes) for key, classes in item]
-            when.sort(key=lambda c: order[c["question"]])
-            phrases = [condition_text(self.rules, c, lang) for c in when]
+            parts = sorted(item, key=lambda part: order[part[0]])
+            when = [describe(self.structure, key, classes) for key, classes in parts]
+            phrases = [self._phrase(key, classes, lang) for key, classes in parts]
             joined = phrases[-1]
             if len(phrases) > 1:
                 separator = words.entry(lang, "explain.separator")
@@ -264,6 +269,15 @@ class Engine:
             frame = f"explain.{self._tense()}.{kind}"
             shown.append({"when": when, "text": words.text(lang, frame, conditions=joined)})
         return shown
+
+    def _phrase(self, key: str, classes: frozenset, lang: str) -> str:
+        """A set of answers to one question, in words (worked out once)."""
+        memo = (key, classes, lang)
+        if memo not in self._phrases:
+            comparison = describe(self.structure, key, classes)
+            nodes = self.structure.comparisons(key)
+            self._phrases[memo] = condition_text(self.rules, comparison, lang, nodes)
+        return self._phrases[memo]
 
     # -- what people read --------------------------------------------------
 
@@ -327,7 +341,7 @@ class Engine:
             )
         return {
             "verdict": headline,
-            "hint": words.text(lang, f"result.{self._hints()}.{verdict}"),
+            "hint": self._hint(verdict, lang),
             "amount": amount,
             "amount_value": self.amount_text(result, lang),
             "announcement": " ".join(t for t in said if t),

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 
 from .analysis import Situation, Structure
 from .conditions import (
     NEGATION,
     compare,
-    comparisons,
     condition_value,
     evaluate_condition,
     walk,
@@ -36,6 +36,7 @@ from .conditions import (
 
 LEVELS = ("low", "medium", "high")
 MAX_ITEMS = 64  # sets listed at most (the product over groups can grow fast)
+MEMO_LIMIT = 4096  # groups' explanations kept per rule set, then forgotten
 
 
 # ---------------------------------------------------------------------------
@@ -76,24 +77,22 @@ def _boxes(choices: list[list[int]], good: set) -> list[tuple]:
     ]
 
 
-def _minimal_items(keys: tuple, choices: dict, accepts, everything: dict) -> list[frozenset]:
-    """The minimal sets of conditions ``{(key, classes)}`` on ``keys`` that
-    ``accepts`` (a function of an assignment {key: class index}) takes for
-    every assignment they allow. ``choices``: the class indices each key may
-    take in a condition; ``everything``: how many classes each key has (a
-    condition that allows them all says nothing and is not one)."""
+def _minimal_items(keys: tuple, choices: dict, good, everything: dict) -> list[frozenset]:
+    """The minimal sets of conditions ``{(key, classes)}`` on ``keys`` that hold
+    for every assignment they allow. ``good(chosen)``: the combinations of
+    class indices of the keys ``chosen`` (a tuple) that qualify; ``choices``:
+    the class indices each key may take in a condition; ``everything``: how
+    many classes each key has (a condition that allows them all says nothing
+    and is not one)."""
     items: list[frozenset] = []
     for size in range(1, len(keys) + 1):
         for chosen in itertools.combinations(keys, size):
             grid = [sorted(choices[k]) for k in chosen]
-            good = {
-                combo
-                for combo in itertools.product(*grid)
-                if accepts(dict(zip(chosen, combo, strict=True)))
-            }
-            if not good:
+            allowed = set(itertools.product(*grid))
+            found = good(chosen) & allowed
+            if not found:
                 continue
-            for box in _boxes(grid, good):
+            for box in _boxes(grid, found):
                 if any(
                     len(classes) == everything[k] for k, classes in zip(chosen, box, strict=True)
                 ):
@@ -102,6 +101,19 @@ def _minimal_items(keys: tuple, choices: dict, accepts, everything: dict) -> lis
                 if not any(old <= item for old in items):
                     items.append(item)
     return items
+
+
+def _unmet(met: tuple, first) -> bool:
+    return not all(met)
+
+
+def _projections(assignments: list[dict], chosen: tuple) -> set:
+    """The combinations the ``assignments`` give the keys ``chosen``."""
+    if len(chosen) == 1:
+        (key,) = chosen
+        return {(a[key],) for a in assignments}
+    pick = operator.itemgetter(*chosen)
+    return {pick(a) for a in assignments}
 
 
 def _order(item: frozenset) -> tuple:
@@ -146,6 +158,28 @@ class Explanation:
         """The class index of a given answer."""
         return _class_index(self.structure, key, value)
 
+    def _memo(self, key: tuple, compute) -> list:
+        """A group's minimal sets depend only on the group's own answers: worked
+        out once per rule set (a bounded store), a copy returned."""
+        store = self.structure.explained
+        if key not in store:
+            if len(store) >= MEMO_LIMIT:
+                store.clear()
+            store[key] = compute()
+        return list(store[key])
+
+    def _completions(self, group, given: dict, free: tuple, wanted) -> list[dict]:
+        """The assignments of class indices to the group's questions — ``given``
+        kept, each of ``free`` taking every class — for which
+        ``wanted(met, first)`` holds (``met``, ``first``: the group's judgement)."""
+        classes = self.structure.classes
+        found = []
+        for combo in itertools.product(*(range(len(classes[k])) for k in free)):
+            assignment = {**given, **dict(zip(free, combo, strict=True))}
+            if wanted(*self._judge(group, assignment)):
+                found.append(assignment)
+        return found
+
     def _judge(self, group, assignment: dict) -> tuple:
         values = {k: self.structure.classes[k][i] for k, i in assignment.items()}
         return self.structure.judge(group, values)
@@ -164,20 +198,20 @@ class Explanation:
             open_keys = local.open_keys
             everything = {k: len(self.structure.classes[k]) for k in open_keys}
 
-            def accepts(chosen: dict, group=group, given=given, open_keys=open_keys) -> bool:
-                free = [k for k in open_keys if k not in chosen]
-                for combo in itertools.product(
-                    *(range(len(self.structure.classes[k])) for k in free)
-                ):
-                    met, _ = self._judge(
-                        group, {**given, **chosen, **dict(zip(free, combo, strict=True))}
-                    )
-                    if not all(met):
-                        return False
-                return True
+            def find(group=group, given=given, open_keys=open_keys, everything=everything):
+                # an assignment of some open questions qualifies when no
+                # completion of the others leaves a criterion unmet
+                bad = self._completions(group, given, open_keys, _unmet)
 
-            choices = {k: set(range(everything[k])) for k in open_keys}
-            items = _minimal_items(open_keys, choices, accepts, everything)
+                def good(chosen: tuple) -> set:
+                    every = set(itertools.product(*(range(everything[k]) for k in chosen)))
+                    return every - _projections(bad, chosen)
+
+                choices = {k: set(range(everything[k])) for k in open_keys}
+                return _minimal_items(open_keys, choices, good, everything)
+
+            memo = ("eligible_if", group.keys, tuple(sorted(given.items())), open_keys)
+            items = self._memo(memo, find)
             if not items:
                 return []
             per_group.append(items)
@@ -226,21 +260,24 @@ class Explanation:
             return []
         given = {k: self._class_of(k, self.answers[k]) for k in group.keys if k in self.answers}
         open_keys = local.open_keys
-
-        def accepts(chosen: dict) -> bool:
-            for combo in itertools.product(*(range(len(structure.classes[k])) for k in open_keys)):
-                if fits(
-                    *self._judge(
-                        group, {**given, **chosen, **dict(zip(open_keys, combo, strict=True))}
-                    )
-                ):
-                    return True
-            return False
-
         keys = tuple(k for k in group.keys if k in given)
-        choices = {k: set(range(len(structure.classes[k]))) - {given[k]} for k in keys}
-        everything = {k: len(structure.classes[k]) for k in keys}
-        items = _minimal_items(keys, choices, accepts, everything)
+
+        def find():
+            # the changes to some given answers (the others kept) after which
+            # a completion of the open questions fits
+            fitting = self._completions(group, {}, group.keys, fits)
+
+            def good(chosen: tuple) -> set:
+                kept = [k for k in keys if k not in chosen]
+                agree = [f for f in fitting if all(f[k] == given[k] for k in kept)]
+                return _projections(agree, chosen)
+
+            choices = {k: set(range(len(structure.classes[k]))) - {given[k]} for k in keys}
+            everything = {k: len(structure.classes[k]) for k in keys}
+            return _minimal_items(keys, choices, good, everything)
+
+        memo = ("changes", group.keys, tuple(sorted(given.items())), open_keys, pick)
+        items = self._memo(memo, find)
         return items or None
 
     # -- confidence ----------------------------------------------------------
@@ -337,11 +374,18 @@ def _node_confidence(rules: dict, node: dict, answers: dict, want: bool, inherit
 
 def describe(structure: Structure, key: str, classes: frozenset) -> dict:
     """A set of classes of a question as one comparison
-    ``{"question", "op", "value"}``."""
+    ``{"question", "op", "value"}`` (worked out once per rule set: a copy)."""
+    found = structure.described.get((key, classes))
+    if found is None:
+        found = structure.described[(key, classes)] = _describe(structure, key, classes)
+    return dict(found)
+
+
+def _describe(structure: Structure, key: str, classes: frozenset) -> dict:
     rules = structure.rules
     question = next(q for q in rules["questions"] if q["id"] == key)
     kind = question["type"]
-    for atom in _atoms(rules, key):  # a comparison of the rules themselves, when one fits
+    for atom in _atoms(structure, key):  # a comparison of the rules themselves, when one fits
         if _selects(structure, key, atom["op"], condition_value(rules, atom)) == classes:
             return {"question": key, "op": atom["op"], "value": condition_value(rules, atom)}
     if kind == "boolean":
@@ -356,9 +400,10 @@ def describe(structure: Structure, key: str, classes: frozenset) -> dict:
     return _numeric(structure, question, classes)
 
 
-def _atoms(rules: dict, key: str) -> list:
+def _atoms(structure: Structure, key: str) -> list:
+    rules = structure.rules
     seen, atoms = [], []
-    for atom in comparisons(rules, key):
+    for atom in structure.comparisons(key):
         signature = (atom["op"], repr(condition_value(rules, atom)))
         if signature not in seen:
             seen.append(signature)
@@ -375,7 +420,7 @@ def _atoms(rules: dict, key: str) -> list:
 def _class_index(structure: Structure, key: str, value) -> int:
     """The class of an answer: the one whose representative every comparison
     judges the same way."""
-    rules, atoms = structure.rules, comparisons(structure.rules, key)
+    rules, atoms = structure.rules, structure.comparisons(key)
     signature = _signature(rules, atoms, value)
     return next(
         i for i, v in enumerate(structure.classes[key]) if _signature(rules, atoms, v) == signature
@@ -392,7 +437,7 @@ def _numeric(structure: Structure, question: dict, classes: frozenset) -> dict:
     between them — each region in one class; the classes wanted are runs of
     consecutive regions, each run an interval."""
     key, rules = question["id"], structure.rules
-    atoms = comparisons(rules, key)
+    atoms = structure.comparisons(key)
     points = sorted(
         {
             c

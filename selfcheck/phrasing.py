@@ -39,12 +39,14 @@ def comparison_parts(rules: dict, condition: dict, lang: str) -> tuple[str, str]
     return f"{head} {words.text(lang, f'pages.ops.{op}')}", shown
 
 
-def condition_text(rules: dict, condition: dict, lang: str) -> str:
+def condition_text(rules: dict, condition: dict, lang: str, nodes: list | None = None) -> str:
     """A comparison in words: the rules' own (``says`` on the comparison node
-    that compares the same way), else « la réponse à « … » est … »."""
+    that compares the same way), else « la réponse à « … » est … ».
+    ``nodes``: the comparison nodes to look in (default: all of the rules')."""
     if condition["op"] == "any":
-        return join_or([condition_text(rules, part, lang) for part in condition["value"]], lang)
-    for node in comparison_nodes(rules):
+        parts = condition["value"]
+        return join_or([condition_text(rules, part, lang, nodes) for part in parts], lang)
+    for node in comparison_nodes(rules) if nodes is None else nodes:
         same = (
             node["answer"] == condition["question"]
             and node["op"] == condition["op"]
