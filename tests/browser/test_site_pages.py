@@ -13,6 +13,7 @@ the menu, and the language switcher.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -417,15 +418,13 @@ def test_search_works_offline(url, query, expected, built_site, site_server, new
     # The list is rebuilt after each key: read it in one go, once it holds
     # the expected page (or give up after 15 s and show what it held).
     links = ".md-search-result__item a"
-    try:
+    with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_function(
             """([selector, expected]) => [...document.querySelectorAll(selector)]
                 .some((a) => (a.getAttribute("href") || "").includes(expected))""",
             arg=[links, expected],
             timeout=15_000,
         )
-    except PlaywrightTimeout:
-        pass
     hrefs = page.locator(links).evaluate_all(
         "(anchors) => anchors.map((a) => a.getAttribute('href') || '')"
     )
