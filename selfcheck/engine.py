@@ -368,7 +368,7 @@ class Engine:
     def _rules_line(self, lang: str) -> str:
         return rules_line(self.rules, lang)
 
-    def _confidence_line(self, level, basis, lang: str) -> str:
+    def _confidence_line(self, level, basis: list, lang: str) -> str:
         """« Fiabilité de ce résultat : moyenne — elle repose sur : … »."""
         if level is None:
             return ""
@@ -376,15 +376,19 @@ class Engine:
             lang,
             "result.confidence_line",
             level=words.text(lang, f"levels.{level}"),
-            basis=self._basis_text(basis, lang),
+            basis=words.entry(lang, "format.list").join(
+                self._basis_text(node, lang) for node in basis
+            ),
         )
 
     def _basis_text(self, node, lang: str) -> str:
         """What a confidence rests on: a criterion (its title), a comparison
-        (the rules' words for it), or the amount."""
+        (the rules' words for it), or the amount (its ``basis``)."""
         rules = self.rules
         if node is rules["amount"]:
-            return render_text(rules, rules["amount"].get("cited_for", rules["name"]), lang)
+            amount = rules["amount"]
+            said = amount.get("basis") or amount.get("cited_for") or rules["name"]
+            return render_text(rules, said, lang)
         for criterion in rules["criteria"]:
             if node is criterion["condition"]:
                 title = render_text(rules, criterion["title"], lang)

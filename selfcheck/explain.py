@@ -282,14 +282,16 @@ class Explanation:
 
     # -- confidence ----------------------------------------------------------
 
-    def confidence(self, verdict: str, settled_amount) -> tuple[str | None, dict | None]:
-        """(level, the node that limits it) of the verdict; (None, None) while
+    def confidence(self, verdict: str, settled_amount) -> tuple[str | None, list]:
+        """(level, the nodes that limit it) of the verdict; (None, []) while
         it is undetermined. Which criteria hold or fail is the situation's
         (exact); inside a criterion, Kleene's logic on the answers finds the
-        parts that decided it (the criterion itself when it cannot)."""
+        parts that decided it (the criterion itself when it cannot). An
+        eligible verdict names every part at its weakest level (the amount's
+        included), a failed one the most reliable failed part."""
         rules = self.structure.rules
         if verdict not in ("eligible", "ineligible"):
-            return None, None
+            return None, []
         want = verdict == "eligible"
         parts = []
         for index, criterion in enumerate(rules["criteria"]):
@@ -301,7 +303,7 @@ class Explanation:
         if want:
             if settled_amount is not None:
                 parts.append(self._amount_confidence())
-            return min(parts, key=lambda s: LEVELS.index(s[0]))
+            return _weakest(parts)
         # One failed criterion suffices: the most reliable one, named by its title.
         unmet = [
             c
@@ -318,8 +320,9 @@ class Explanation:
                 if not any(all(met) for met in local.criteria)
                 for c in (rules["criteria"][i] for i in local.group.criteria)
             ]
-            return min(joint, key=lambda s: LEVELS.index(s[0]))
-        return max(failed, key=lambda s: LEVELS.index(s[0]))
+            return _weakest(joint)
+        level, node = max(failed, key=lambda s: LEVELS.index(s[0]))
+        return level, [node]
 
     def _amount_confidence(self) -> tuple:
         rules = self.structure.rules
@@ -328,11 +331,25 @@ class Explanation:
         for tier in amount.get("tiers", ()):
             value = evaluate_condition(rules, tier["condition"], self.answers)
             if value is True:
+                # A part of the tier's condition weaker than the amount is named
+                # itself; otherwise the amount (its own words say why).
                 found = _node_confidence(rules, tier["condition"], self.answers, True, level)
-                return found or (level, amount)
+                if found is not None and LEVELS.index(found[0]) < LEVELS.index(level):
+                    return found
+                return (level, amount)
             if value is None:
                 break
         return (level, amount)
+
+
+def _weakest(parts: list) -> tuple[str, list]:
+    """(the weakest level, every distinct node at that level, in order)."""
+    level = min((lvl for lvl, _ in parts), key=LEVELS.index)
+    nodes: list = []
+    for lvl, node in parts:
+        if lvl == level and not any(node is seen for seen in nodes):
+            nodes.append(node)
+    return level, nodes
 
 
 def _key(value):

@@ -382,6 +382,42 @@ def test_the_eligible_hint_speaks_in_the_past_too(engine, lang):
     assert result["display"]["hint"] == PAST_HINTS[lang]
 
 
+RIGHTS_ENDED = {"fr": "vos droits avaient pris fin", "en": "your rights had ended"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("resources", [10_000, 20_000], ids=["900", "500"])
+def test_a_tie_names_every_limiting_part_the_ceiling_included(engine, ruleset, lang, resources):
+    """Issue 9: the 15 000 € ceiling rests on one source (medium), like the
+    rights-ended part of criterion 3: the reliability line names both, the
+    amount by its rules' ``basis`` text, whichever amount the ceiling gave."""
+    answers = dict(PAST_ANSWERS["eligible"], ressources=resources)
+    result = engine.evaluate(answers, lang)
+    assert (result["verdict"], result["confidence"]) == ("eligible", "medium")
+    line = result["display"]["confidence"]
+    assert RIGHTS_ENDED[lang] in line, line
+    assert render(ruleset["amount"]["basis"], lang) in line, line
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_weaker_part_alone_limits_the_result(engine, ruleset, lang):
+    """Eligible through "no opening of rights in 2019" (low): that branch alone
+    is named, not the amount (medium)."""
+    answers = {
+        "statut": "artiste",
+        "jours_travailles": 20,
+        "droits_non_renouveles": False,
+        "droits_ouverts_2019": False,
+        "ressources": 10_000,
+    }
+    result = engine.evaluate(answers, lang)
+    assert (result["verdict"], result["confidence"]) == ("eligible", "low")
+    line = result["display"]["confidence"]
+    assert "2019" in line, line
+    assert render(ruleset["amount"]["basis"], lang) not in line, line
+    assert RIGHTS_ENDED[lang] not in line, line
+
+
 # ---------------------------------------------------------------------------
 # Every corpus of tests/cases/, each against the rules file it names
 
