@@ -50,7 +50,14 @@ class Structure:
     def __init__(self, rules: dict):
         self.rules = rules
         self.keys = [q["id"] for q in rules["questions"]]
-        self.classes = {q["id"]: classes(rules, q) for q in rules["questions"]}
+        # each question's comparisons, found in one walk of the rules
+        self._compared: dict = {key: [] for key in self.keys}
+        for _, node in iter_conditions(rules):
+            if "answer" in node:
+                self._compared.setdefault(node["answer"], []).append(node)
+        self.classes = {
+            q["id"]: classes(rules, q, self._compared[q["id"]]) for q in rules["questions"]
+        }
         self.tiers = list(rules["amount"].get("tiers", ()))
         self.amounts = [quantity_value(rules, t["amount"]) for t in self.tiers]
         self.amounts.append(quantity_value(rules, rules["amount"]["base"]))
@@ -59,11 +66,6 @@ class Structure:
         self.groups = _groups(self.keys, units, self.classes)
         self.group_of = {key: g for g, group in enumerate(self.groups) for key in group.keys}
         self._judged: dict = {}
-        # each question's comparisons, found in one walk of the rules
-        self._compared: dict = {key: [] for key in self.keys}
-        for _, node in iter_conditions(rules):
-            if "answer" in node:
-                self._compared.setdefault(node["answer"], []).append(node)
         self.described: dict = {}  # selfcheck/explain.py's describe(), once per class set
         self.explained: dict = {}  # selfcheck/explain.py's minimal sets, once per group state
 
@@ -117,7 +119,8 @@ def _groups(keys: list, units: list, question_classes: dict) -> list:
 
     unit_keys = []
     for _, _, node in units:
-        used = [k for k in keys if k in questions_in(node)]
+        compared = questions_in(node)
+        used = [k for k in keys if k in compared]
         unit_keys.append(used)
         for other in used[1:]:
             parent[find(other)] = find(used[0])

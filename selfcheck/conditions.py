@@ -122,11 +122,12 @@ def comparisons(rules: dict, key: str) -> list:
     return [node for _, node in iter_conditions(rules) if node.get("answer") == key]
 
 
-def classes(rules: dict, question: dict) -> list:
+def classes(rules: dict, question: dict, atoms: list | None = None) -> list:
     """One value of each class of answers the rule set's comparisons tell apart,
-    in a stable order."""
+    in a stable order (``atoms``: the question's comparisons, when known)."""
     key, kind = question["id"], question["type"]
-    atoms = comparisons(rules, key)
+    if atoms is None:
+        atoms = comparisons(rules, key)
     if kind == "boolean":
         candidates = [True, False]
     elif kind == "choice":
