@@ -85,27 +85,22 @@ function tell(force = false) {
 
 function counted(response) {
   if (!response.ok || !response.body) return response;
-  const reader = response.body.getReader();
-  const body = new ReadableStream({
-    async pull(controller) {
+  // The bytes are counted on a copy, read alongside: the response itself goes
+  // on untouched, so that the browser can still stream the .wasm into its
+  // compiler and keep the compiled code for the next visit (a Response built
+  // from a script's stream has neither).
+  const reader = response.clone().body.getReader();
+  const count = async () => {
+    for (;;) {
       const { done, value } = await reader.read();
-      if (done) {
-        tell(true);
-        controller.close();
-        return;
-      }
+      if (done) break;
       loaded += value.byteLength;
       tell();
-      controller.enqueue(value);
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
-  });
-  const { status, statusText, headers } = response;
-  const copy = new Response(body, { status, statusText, headers });
-  Object.defineProperty(copy, "url", { value: response.url });
-  return copy;
+    }
+    tell(true);
+  };
+  count().catch(() => {});
+  return response;
 }
 
 async function download(url, kind) {
