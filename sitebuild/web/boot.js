@@ -7,7 +7,8 @@
 //    (globalThis.selfcheckBoot) and replays what the worker said before.
 // 2. It holds back Material's search index until the engine has given its
 //    first result (or has failed), or until the reader opens the search, or
-//    20 s have passed.
+//    20 s have passed; register.js waits for the same moment
+//    (selfcheckBoot.booted) before the service worker downloads the site.
 //    Material downloads that index as soon as a page opens and builds it in
 //    its own worker: about 0.2 s of work which, on a two-core machine, slows
 //    the engine's boot (20 cold loads: first verdict 2,188 ms with the index
@@ -22,10 +23,13 @@
   const searchIndex = new WeakSet();
   const held = [];
   let holding = true;
+  let booted;
+  const boot = new Promise((resolve) => (booted = resolve));
   const release = () => {
     if (!holding) return;
     holding = false;
     for (const send of held.splice(0)) send();
+    booted();
   };
   const isSearchIndex = (url) => {
     try {
@@ -71,5 +75,5 @@
     }
   }
   if (!worker) release();
-  globalThis.selfcheckBoot = { worker, early };
+  globalThis.selfcheckBoot = { worker, early, booted: boot };
 })();

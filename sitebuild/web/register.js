@@ -4,9 +4,11 @@
 (() => {
   const script = document.currentScript;
   if (!("serviceWorker" in navigator) || !script?.dataset.sw) return;
-  addEventListener("load", () => {
+  const register = () =>
     navigator.serviceWorker.register(script.dataset.sw).catch(() => {
       // no service worker (private mode, file://): the site works online as before
     });
-  });
+  // On the self-check page, not before the engine's boot is over (boot.js):
+  // the worker's first download of the site would share the cores with it.
+  addEventListener("load", () => (globalThis.selfcheckBoot?.booted ?? Promise.resolve()).then(register));
 })();
