@@ -15,7 +15,6 @@ Form values (also the share fragment's): a choice's option value; ``oui`` /
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
 
 from . import words
 from .engine import Engine
@@ -43,6 +42,24 @@ def answers_from_form(rules: dict, form: dict) -> dict:
         else:
             answers[key] = raw
     return answers
+
+
+# What urllib.parse.quote_plus leaves as it is. urllib.parse is not imported:
+# it imports ipaddress, 85 ms of the engine's start in Pyodide 314.0.7 (measured
+# under Node); tests/test_form_encoding.py holds this to urlencode.
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+
+
+def _quote_plus(text: str) -> str:
+    return "".join(
+        chr(byte) if byte in _UNRESERVED else "+" if byte == 0x20 else f"%{byte:02X}"
+        for byte in text.encode("utf-8")
+    )
+
+
+def urlencode(pairs: list) -> str:
+    """``urllib.parse.urlencode(pairs)`` for pairs of strings."""
+    return "&".join(f"{_quote_plus(key)}={_quote_plus(value)}" for key, value in pairs)
 
 
 def fragment(rules: dict, answers: dict, lang: str) -> str:
