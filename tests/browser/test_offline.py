@@ -14,6 +14,7 @@ import pytest
 from contract import RULES
 from playwright.sync_api import expect
 from support.corpus import first, load_corpus, settled_eligible
+from support.servers import CACHED_URLS
 
 from selfcheck.form import fragment
 
@@ -30,14 +31,6 @@ KEPT = """async () => {
 KEPT_REPLY = """navigator.serviceWorker?.addEventListener('message', (event) => {
   if (String(event.data?.type).startsWith('engine-')) window.__kept = event.data;
 });"""
-
-CACHED_URLS = """async () => {
-  const urls = [];
-  for (const name of await caches.keys()) {
-    for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
-  }
-  return urls;
-}"""
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ from support.corpus import (
 )
 from support.driver import PageDriver
 from support.parity import diff, grid_answer_sets, grid_size
-from support.servers import serving_site
+from support.servers import CACHED_URLS, serving_site
 
 from selfcheck.engine import Engine
 from selfcheck.form import fragment
@@ -679,13 +679,6 @@ SERVICE_WORKER_STATE = """async () => ({
   controller: !!(navigator.serviceWorker && navigator.serviceWorker.controller),
   caches: typeof caches === 'object' ? await caches.keys() : null,
 })"""
-CACHED_URLS = """async () => {
-  const urls = [];
-  for (const name of await caches.keys()) {
-    for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
-  }
-  return urls;
-}"""
 PAGE_READ = """() => ({
   lang: document.documentElement.lang,
   title: document.title,
