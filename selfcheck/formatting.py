@@ -10,6 +10,7 @@ in its catalogue (``selfcheck/locales/<lang>.json``). Standard library only.
 from __future__ import annotations
 
 import decimal
+import functools
 import math
 import re
 
@@ -104,11 +105,21 @@ def colon(lang: str) -> str:
 
 
 def parameter_texts(rules: dict, lang: str) -> dict:
-    """Every parameter of the rule set, formatted for ``lang``."""
-    return {
-        name: format_quantity(param["value"], param.get("unit"), lang)
+    """Every parameter of the rule set, formatted for ``lang`` (worked out once
+    per set of values: every text of a result asks for them)."""
+    given = tuple(
+        (name, param["value"], param.get("unit"))
         for name, param in rules.get("parameters", {}).items()
-    }
+    )
+    try:
+        return dict(_parameter_texts(given, lang))
+    except TypeError:  # a value that cannot be a key (a list): formatted each time
+        return dict(_parameter_texts.__wrapped__(given, lang))
+
+
+@functools.lru_cache(maxsize=64)
+def _parameter_texts(given: tuple, lang: str) -> tuple:
+    return tuple((name, format_quantity(value, unit, lang)) for name, value, unit in given)
 
 
 def render_text(rules: dict, text: dict, lang: str, values: dict | None = None) -> str:
