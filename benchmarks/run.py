@@ -111,17 +111,24 @@ def _profile(playwright, directory: str):
     )
 
 
-def cold_runs(playwright, urls: dict, runs: int) -> dict:
-    """Each run loads every page in a new profile (empty HTTP and code caches).
-    Pages alternate run by run, so that a drift of the machine's speed weighs
-    on the baseline and the widget alike."""
+def cold_runs(playwright, urls: dict, runs: int, link: dict | None = None) -> dict:
+    """Each run loads every page in a new profile (empty HTTP and code caches),
+    on ``link`` (CDP's network conditions) when given. Pages alternate run by
+    run, so that a drift of the machine's speed weighs on the baseline and the
+    widget alike."""
     times: dict = {kind: [] for kind in urls}
     for _ in range(runs):
         for kind, url in urls.items():
             with tempfile.TemporaryDirectory(prefix="bench-profile-") as directory:
                 context = _profile(playwright, directory)
                 try:
-                    times[kind].append(timed_load(context.new_page(), url, kind))
+                    page = context.new_page()
+                    if link:
+                        cdp = context.new_cdp_session(page)
+                        cdp.send("Network.enable")
+                        cdp.send("Network.emulateNetworkConditions", link)
+                    timeout = 600_000 if link else 120_000
+                    times[kind].append(timed_load(page, url, kind, timeout_ms=timeout))
                 finally:
                     context.close()
     return times
@@ -154,24 +161,6 @@ PHONE_LINK = {
     "downloadThroughput": 1.6e6 / 8,
     "uploadThroughput": 750e3 / 8,
 }
-
-
-def throttled_runs(playwright, urls: dict, runs: int) -> dict:
-    """Cold loads (a new profile each) on PHONE_LINK; pages alternate run by run."""
-    times: dict = {kind: [] for kind in urls}
-    for _ in range(runs):
-        for kind, url in urls.items():
-            with tempfile.TemporaryDirectory(prefix="bench-profile-") as directory:
-                context = _profile(playwright, directory)
-                try:
-                    page = context.new_page()
-                    cdp = context.new_cdp_session(page)
-                    cdp.send("Network.enable")
-                    cdp.send("Network.emulateNetworkConditions", PHONE_LINK)
-                    times[kind].append(timed_load(page, url, kind, timeout_ms=600_000))
-                finally:
-                    context.close()
-    return times
 
 
 ENGINE_KEPT = """async () => {
@@ -450,8 +439,11 @@ def main(argv=None) -> int:
             for kind, times in measure(playwright, urls, args.runs).items():
                 figures[f"{kind}_{mode}_ms"] = times
                 print(f"{kind:8} {mode}: " + ", ".join(f"{t:.0f}" for t in times) + " ms")
-        throttled = throttled_runs(
-            playwright, {"baseline": baseline_url, "widget": widget_url}, args.throttled_runs
+        throttled = cold_runs(
+            playwright,
+            {"baseline": baseline_url, "widget": widget_url},
+            args.throttled_runs,
+            link=PHONE_LINK,
         )
         figures["phone_link"] = {
             "conditions": PHONE_LINK,
