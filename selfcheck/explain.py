@@ -79,8 +79,9 @@ def _boxes(choices: list[list[int]], good: set) -> list[tuple]:
 
 def _minimal_items(keys: tuple, choices: dict, good, everything: dict) -> list[frozenset]:
     """The minimal sets of conditions ``{(key, classes)}`` on ``keys`` that hold
-    for every assignment they allow. ``good(chosen)``: the combinations of
-    class indices of the keys ``chosen`` (a tuple) that qualify; ``choices``:
+    for every assignment they allow. ``good(chosen, allowed)``: those of the
+    combinations ``allowed`` (of class indices of the keys ``chosen``, a
+    tuple) that qualify; ``choices``:
     the class indices each key may take in a condition; ``everything``: how
     many classes each key has (a condition that allows them all says nothing
     and is not one)."""
@@ -89,7 +90,7 @@ def _minimal_items(keys: tuple, choices: dict, good, everything: dict) -> list[f
         for chosen in itertools.combinations(keys, size):
             grid = [sorted(choices[k]) for k in chosen]
             allowed = set(itertools.product(*grid))
-            found = good(chosen) & allowed
+            found = good(chosen, allowed)
             if not found:
                 continue
             for box in _boxes(grid, found):
@@ -203,9 +204,8 @@ class Explanation:
                 # completion of the others leaves a criterion unmet
                 bad = self._completions(group, given, open_keys, _unmet)
 
-                def good(chosen: tuple) -> set:
-                    every = set(itertools.product(*(range(everything[k]) for k in chosen)))
-                    return every - _projections(bad, chosen)
+                def good(chosen: tuple, allowed: set) -> set:
+                    return allowed - _projections(bad, chosen)
 
                 choices = {k: set(range(everything[k])) for k in open_keys}
                 return _minimal_items(open_keys, choices, good, everything)
@@ -267,10 +267,10 @@ class Explanation:
             # a completion of the open questions fits
             fitting = self._completions(group, {}, group.keys, fits)
 
-            def good(chosen: tuple) -> set:
+            def good(chosen: tuple, allowed: set) -> set:
                 kept = [k for k in keys if k not in chosen]
                 agree = [f for f in fitting if all(f[k] == given[k] for k in kept)]
-                return _projections(agree, chosen)
+                return _projections(agree, chosen) & allowed
 
             choices = {k: set(range(len(structure.classes[k]))) - {given[k]} for k in keys}
             everything = {k: len(structure.classes[k]) for k in keys}
