@@ -4,7 +4,11 @@ In one run, on one machine, against the built site served on 127.0.0.1, in
 Debian Chromium (Playwright, headless):
 
 - the baseline: the bare boot of the same self-hosted Pyodide files in a
-  module worker on a blank page (benchmarks/pages/boot.html);
+  module worker on a blank page (benchmarks/pages/boot.html), with npm's own
+  standard library (source only, as Pyodide ships it);
+- the same bare boot with the build's standard library (the modules the
+  self-check imports compiled, sitebuild/stdlib.mjs), which the widget boots
+  with: how much of the difference is the library alone;
 - the self-check's own worker (Pyodide, engine wheel, rules) alone in a blank
   page up to its first result (benchmarks/pages/engine.html): the engine's
   cost, without the page around the widget;
@@ -79,6 +83,7 @@ FRAGMENT = "#" + fragment(RULES, FIRST_ELIGIBLE, RULES["languages"][0])
 # strings in the page.
 DONE = {
     "baseline": ('#status[data-state="ready"]', "boot:ready"),
+    "compiled": ('#status[data-state="ready"]', "boot:ready"),
     "engine": ('#status[data-state="ready"]', "boot:ready"),
     "widget": ('#selfcheck-result[data-verdict]:not([data-verdict=""])', "selfcheck:first-verdict"),
 }
@@ -86,11 +91,13 @@ MARK_TIME = "name => performance.getEntriesByName(name)[0]?.startTime ?? null"
 
 
 def site_with_bench_pages(site: Path) -> Path:
-    """The built site plus the baseline page under /__bench__/ (a temp copy of links)."""
+    """The built site plus the baseline page under /__bench__/ and npm's Pyodide
+    (for its own standard library) under /__npm_pyodide__/ (a temp copy of links)."""
     root = Path(tempfile.mkdtemp(prefix="bench-site-"))
     for entry in site.iterdir():
         (root / entry.name).symlink_to(entry)
     (root / "__bench__").symlink_to(HERE / "pages")
+    (root / "__npm_pyodide__").symlink_to(REPO / "node_modules" / "pyodide")
     return root
 
 
@@ -306,7 +313,7 @@ def longest_tasks(playwright, url: str, kind: str | None, runs: int) -> tuple[li
     return longest, widget
 
 
-WEBKIT_KINDS = ("baseline", "engine", "widget")
+WEBKIT_KINDS = ("baseline", "compiled", "engine", "widget")
 
 
 def webkit_load(driver, url: str, kind: str, timeout: float = 180) -> float:
@@ -432,9 +439,16 @@ def main(argv=None) -> int:
         page = (site / "autodiagnostic" / "index.html").read_text(encoding="utf-8")
         query = html.unescape(re.search(r'src="[^"]*boot\.js(\?[^"]*)"', page).group(1))
         lock = next(site.glob("assets/**/engine-*/pyodide-lock.json")).relative_to(site)
-        baseline_url = f"{base}__bench__/boot.html?pyodide=/{pyodide}/&lock=/{lock}"
+        bare = f"{base}__bench__/boot.html?pyodide=/{pyodide}/&lock=/{lock}"
+        baseline_url = f"{bare}&stdlib=/__npm_pyodide__/python_stdlib.zip"
+        compiled_url = f"{bare}&stdlib=/{lock.parent}/python_stdlib.zip"
         engine_url = f"{base}__bench__/engine.html{query}"
-        urls = {"baseline": baseline_url, "engine": engine_url, "widget": widget_url}
+        urls = {
+            "baseline": baseline_url,
+            "compiled": compiled_url,
+            "engine": engine_url,
+            "widget": widget_url,
+        }
         for mode, measure in (("cold", cold_runs), ("warm", warm_runs)):
             for kind, times in measure(playwright, urls, args.runs).items():
                 figures[f"{kind}_{mode}_ms"] = times
@@ -494,6 +508,7 @@ def main(argv=None) -> int:
     ratios = {}
     labels = {
         "baseline": "bare Pyodide boot",
+        "compiled": "bare boot, compiled stdlib",
         "engine": "engine alone, 1st result",
         "widget": "widget first verdict",
     }
@@ -511,6 +526,14 @@ def main(argv=None) -> int:
             f"{'ratio ' + kind + ' / baseline':34}{ratios[kind]['cold']:>10.2f}"
             f"{ratios[kind]['warm']:>10.2f}" + ("   (target ≤ 1.10)" if kind == "widget" else "")
         )
+    ratios["widget_to_compiled"] = {
+        mode: figures["widget_median_ms"][mode] / figures["compiled_median_ms"][mode]
+        for mode in ("cold", "warm")
+    }
+    print(
+        f"{'ratio widget / compiled boot':34}{ratios['widget_to_compiled']['cold']:>10.2f}"
+        f"{ratios['widget_to_compiled']['warm']:>10.2f}"
+    )
     figures["ratios"] = ratios
     ev = figures["evaluate_ms"]
     print(

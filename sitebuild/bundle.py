@@ -12,9 +12,14 @@ into ``<site>/assets/selfcheck/``::
     engine-<sha8>/pyodide-lock.json           Pyodide's own lock plus the engine
                                               with its sha256 (``pyodide lockfile
                                               add-wheels``, from pyodide-build)
-    pyodide-<version>/                        Pyodide's four boot files
+    engine-<sha8>/python_stdlib.zip           Pyodide's standard library, the
+                                              modules the self-check imports
+                                              compiled (sitebuild/stdlib.mjs)
+    pyodide-<version>/                        Pyodide's three other boot files
 
-The worker boots Pyodide with that lock and installs the engine with
+The worker boots Pyodide with that lock and that standard library (the
+modules it imports arrive compiled: Pyodide's own zip holds only source, which
+every boot compiled again), and installs the engine with
 ``loadPackage``, which checks the wheel's sha256 (Subresource Integrity): a
 wheel altered on the host or in a cache is refused, never run.
 
@@ -47,8 +52,12 @@ ENGINE_PACKAGE = ROOT / "selfcheck"
 WEB = Path(__file__).resolve().parent / "web"
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 WHEEL_CACHE = ROOT / "build" / "selfcheck-wheel"
+STDLIB_SCRIPT = Path(__file__).resolve().parent / "stdlib.mjs"
+STDLIB = "python_stdlib.zip"
 ASSETS = "assets/selfcheck"  # the widget's folder, relative to the site root
-PYODIDE_BOOT_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+# Pyodide's files the site serves as they are (its standard library is rebuilt:
+# engine-<sha8>/python_stdlib.zip).
+PYODIDE_BOOT_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 WEB_FILES = (
     "boot.js",
     "widget.js",
@@ -85,6 +94,8 @@ class Bundle:
     wheel_bytes: bytes
     lock_path: str  # engine-<sha8>/pyodide-lock.json
     lock_bytes: bytes
+    stdlib_path: str  # engine-<sha8>/python_stdlib.zip
+    stdlib_file: Path  # its copy in build/
     pyodide: str  # pyodide-<version>/
     web_version: str
 
@@ -100,6 +111,7 @@ class Bundle:
             "rules": self.rules_name,
             "wheel": self.wheel_path,
             "lock": self.lock_path,
+            "stdlib": self.stdlib_path,
             "pyodide": self.pyodide,
         }
 
@@ -113,9 +125,8 @@ class Bundle:
     def fetched_bytes(self) -> int:
         """What the worker fetches to boot (its progress counts these): the
         runtime's .wasm and standard library, the lock, the wheel, the rules."""
-        runtime = sum(
-            (PYODIDE_DIR / n).stat().st_size for n in ("pyodide.asm.wasm", "python_stdlib.zip")
-        )
+        runtime = (PYODIDE_DIR / "pyodide.asm.wasm").stat().st_size
+        runtime += self.stdlib_file.stat().st_size
         return runtime + len(self.lock_bytes) + len(self.wheel_bytes) + len(self.rules_bytes)
 
     def query(self) -> str:
@@ -137,6 +148,7 @@ class Bundle:
         _write(out / self.rules_name, self.rules_bytes)
         _write(out / self.wheel_path, self.wheel_bytes)
         _write(out / self.lock_path, self.lock_bytes)
+        _copy(self.stdlib_file, out / self.stdlib_path)
         pyodide = out / self.pyodide
         for name in PYODIDE_BOOT_FILES:
             _copy(PYODIDE_DIR / name, pyodide / name)
@@ -146,7 +158,7 @@ class Bundle:
 
 @functools.cache
 def _bundle(rules_bytes: bytes) -> Bundle:
-    wheel_dir, wheel_name, wheel_bytes, lock_bytes = engine_wheel()
+    wheel_dir, wheel_name, wheel_bytes, lock_bytes, stdlib = engine_wheel()
     return Bundle(
         rules=json.loads(rules_bytes),
         rules_name=f"rules-{json.loads(rules_bytes)['version']}-{_sha(rules_bytes)[:8]}.json",
@@ -155,6 +167,8 @@ def _bundle(rules_bytes: bytes) -> Bundle:
         wheel_bytes=wheel_bytes,
         lock_path=f"{wheel_dir}/pyodide-lock.json",
         lock_bytes=lock_bytes,
+        stdlib_path=f"{wheel_dir}/{STDLIB}",
+        stdlib_file=stdlib,
         pyodide=f"pyodide-{pyodide_version()}/",
         web_version=_web_version(),
     )
@@ -199,6 +213,7 @@ selfcheck = ["locales/*.json"]
 def _wheel_key() -> str:
     digest = hashlib.sha256(_WHEEL_PYPROJECT.encode() + _version().encode())
     digest.update(pyodide_version().encode())  # the lock is Pyodide's own, plus the engine
+    digest.update(STDLIB_SCRIPT.read_bytes())  # and the standard library, compiled by it
     for path in _engine_sources():
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
@@ -206,19 +221,21 @@ def _wheel_key() -> str:
 
 
 @functools.cache
-def engine_wheel() -> tuple[str, str, bytes, bytes]:
-    """(folder, file name, wheel bytes, lock bytes) of the engine, built once
-    per process and cached on disk in build/ by a hash of its sources: the
-    wheel, then its lock (the two always together, the lock naming the
-    wheel's sha256)."""
+def engine_wheel() -> tuple[str, str, bytes, bytes, Path]:
+    """(folder, file name, wheel bytes, lock bytes, standard library) of the
+    engine, built once per process and cached on disk in build/ by a hash of
+    its sources: the wheel, then its lock (the two always together, the lock
+    naming the wheel's sha256), then the standard library compiled for them."""
     key = _wheel_key()
     folder = WHEEL_CACHE / key[:16]
     cached = sorted(folder.glob("selfcheck-*-py3-none-any.whl"))
     lock = folder / "pyodide-lock.json"
-    if not cached or not lock.is_file():
+    stdlib = folder / STDLIB
+    if not cached or not lock.is_file() or not stdlib.is_file():
         _build_wheel_and_lock(folder)
         cached = sorted(folder.glob("selfcheck-*-py3-none-any.whl"))
-    return f"engine-{key[:8]}", cached[0].name, cached[0].read_bytes(), lock.read_bytes()
+    wheel = cached[0]
+    return f"engine-{key[:8]}", wheel.name, wheel.read_bytes(), lock.read_bytes(), stdlib
 
 
 def lock_command(wheel: Path, output: Path) -> list[str]:
@@ -239,7 +256,8 @@ def lock_command(wheel: Path, output: Path) -> list[str]:
 
 def _build_wheel_and_lock(dest: Path) -> None:
     """The wheel (``pip wheel``), then its lock (``pyodide lockfile add-wheels``),
-    moved into ``dest`` together (builds may run side by side)."""
+    then the standard library (``node sitebuild/stdlib.mjs``), moved into
+    ``dest`` together (builds may run side by side)."""
     WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tmp-", dir=WHEEL_CACHE) as tmp:
         wheel = _build_wheel(Path(tmp) / "wheel")
@@ -253,9 +271,29 @@ def _build_wheel_and_lock(dest: Path) -> None:
         entry = json.loads(lock.read_text(encoding="utf-8"))["packages"].get("selfcheck", {})
         if entry.get("sha256") != _sha(wheel.read_bytes()) or entry.get("depends"):
             raise BuildError(f"the lock's selfcheck entry is not the wheel's: {entry}")
+        stdlib = _build_stdlib(wheel.parent)
         dest.mkdir(parents=True, exist_ok=True)
-        os.replace(lock, dest / lock.name)  # the lock first: a wheel alone is rebuilt
+        os.replace(lock, dest / lock.name)  # the wheel last: a folder without it is rebuilt
+        os.replace(stdlib, dest / stdlib.name)
         os.replace(wheel, dest / wheel.name)
+
+
+def _build_stdlib(engine: Path) -> Path:
+    """Pyodide's standard library with the modules the self-check imports
+    compiled by Pyodide itself, under Node (``sitebuild/stdlib.mjs``), written
+    into ``engine`` (the folder of the engine's wheel and lock)."""
+    output = engine / STDLIB
+    command = ["node", str(STDLIB_SCRIPT), str(PYODIDE_DIR), str(engine), str(output)]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
+    except FileNotFoundError:
+        raise BuildError("node is missing: it compiles the standard library (Pyodide)") from None
+    if run.returncode or not output.is_file():
+        raise BuildError(f"the standard library could not be compiled:\n{run.stdout}{run.stderr}")
+    summary = json.loads(run.stdout.strip().splitlines()[-1])
+    if not summary["compiled"]:
+        raise BuildError(f"sitebuild/stdlib.mjs compiled no module: {summary}")
+    return output
 
 
 def _build_wheel(dest: Path) -> Path:
@@ -305,7 +343,7 @@ def pyodide_version() -> str:
             f"node_modules has Pyodide {installed['version']} but package.json pins "
             f"{wanted}: run `npm ci`"
         )
-    missing = [f for f in PYODIDE_BOOT_FILES if not (PYODIDE_DIR / f).is_file()]
+    missing = [f for f in (*PYODIDE_BOOT_FILES, STDLIB) if not (PYODIDE_DIR / f).is_file()]
     if missing:
         raise BuildError(f"Pyodide files missing from {PYODIDE_DIR}: {', '.join(missing)}")
     return installed["version"]
@@ -377,7 +415,7 @@ def check_pages(site: Path) -> None:
             problems.append(f"{where}: the widget's script does not resolve to a file")
             continue
         folder = script.parent
-        for attr in ("data-rules", "data-wheel", "data-lock", "data-pyodide"):
+        for attr in ("data-rules", "data-wheel", "data-lock", "data-stdlib", "data-pyodide"):
             value = re.search(rf'{attr}="([^"]*)"', text)
             if value is None or not (folder / html.unescape(value.group(1))).exists():
                 problems.append(f"{where}: {attr} does not name a file of the build")

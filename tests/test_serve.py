@@ -299,7 +299,7 @@ def test_the_built_headers_say_what_the_pages_say():
     # The files the self-check page names: a year of cache; the page itself and
     # the scripts it names with ?v= are revalidated.
     page = (site / "autodiagnostic" / "index.html").read_text(encoding="utf-8")
-    for attribute in ("data-rules", "data-wheel", "data-lock"):
+    for attribute in ("data-rules", "data-wheel", "data-lock", "data-stdlib"):
         name = re.search(rf'{attribute}="([^"]*)"', page).group(1)
         path = f"/assets/selfcheck/{name}"
         assert (site / path.lstrip("/")).is_file(), path

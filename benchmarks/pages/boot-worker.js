@@ -1,7 +1,8 @@
 // The bare boot: Pyodide's own files, with the lock file the self-check uses
-// (its folder and the lock come in the query string), and no package loaded.
+// and a standard library (npm's own, or the build's compiled one): the folder,
+// the lock and the library come in the query string. No package is loaded.
 const params = new URL(self.location.href).searchParams;
 const indexURL = params.get("pyodide");
 const { loadPyodide } = await import(`${indexURL}pyodide.mjs`);
-const py = await loadPyodide({ indexURL, lockFileURL: params.get("lock") });
+const py = await loadPyodide({ indexURL, lockFileURL: params.get("lock"), stdLibURL: params.get("stdlib") });
 postMessage(`Python says ${py.runPython("1 + 1")}`);

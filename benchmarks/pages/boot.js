@@ -1,6 +1,7 @@
 // Baseline: the same self-hosted Pyodide files booted in a module Web Worker,
-// with nothing else (no engine, no rules, no form). The Pyodide folder comes
-// and the lock file come in the query string: boot.html?pyodide=/assets/…/&lock=/assets/…/pyodide-lock.json
+// with nothing else (no engine, no rules, no form). The Pyodide folder, the
+// lock file and the standard library come in the query string:
+// boot.html?pyodide=/assets/…/&lock=/assets/…/pyodide-lock.json&stdlib=/…/python_stdlib.zip
 const worker = new Worker(new URL(`boot-worker.js${location.search}`, import.meta.url), {
   type: "module",
 });

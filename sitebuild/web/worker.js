@@ -2,8 +2,10 @@
 // engine package and the rules bundle. It decides nothing itself: every message
 // is answered by selfcheck.form.Session (Python), JSON text in and out.
 //
-// Boots at once from its own URL: worker.js?v=…&pyodide=…&lock=…&rules=…
+// Boots at once from its own URL: worker.js?v=…&pyodide=…&lock=…&stdlib=…&rules=…
 // (paths relative to this file), so no message round trip delays the start.
+// The standard library is the build's (sitebuild/stdlib.mjs): Pyodide's own,
+// with the modules the self-check imports already compiled.
 // Pyodide boots with the engine's lock file (Pyodide's own, plus the engine
 // wheel and its sha256) and installs the engine with loadPackage: the browser
 // checks the wheel against that sha256 (Subresource Integrity) and refuses an
@@ -113,7 +115,7 @@ function boot(urls) {
   return Promise.race([start(urls), failedDownload]);
 }
 
-async function start({ pyodide: indexURL, lock, rules }) {
+async function start({ pyodide: indexURL, lock, stdlib, rules }) {
   // Start the rules' download while Pyodide boots.
   const rulesText = download(rules, "text");
   rulesText.catch(() => {});
@@ -124,7 +126,13 @@ async function start({ pyodide: indexURL, lock, rules }) {
   } catch (error) {
     throw Object.assign(error, { reason: "network" });
   }
-  const py = await loadPyodide({ indexURL, lockFileURL: lock, stdout: () => {}, stderr: () => {} });
+  const py = await loadPyodide({
+    indexURL,
+    lockFileURL: lock,
+    stdLibURL: stdlib,
+    stdout: () => {},
+    stderr: () => {},
+  });
   // loadPackage does not throw when a package is refused: it leaves it out.
   const problems = [];
   const loaded = await py.loadPackage("selfcheck", {
@@ -153,7 +161,7 @@ function answer({ id, kind, json, lang }) {
 
 const params = new URL(self.location.href).searchParams;
 const here = (name) => new URL(params.get(name) ?? "", self.location.href).href;
-boot({ pyodide: here("pyodide"), lock: here("lock"), rules: here("rules") }).then(
+boot({ pyodide: here("pyodide"), lock: here("lock"), stdlib: here("stdlib"), rules: here("rules") }).then(
   () => {
     postMessage({ type: "ready", files: [...used] });
     queue.splice(0).forEach(answer);

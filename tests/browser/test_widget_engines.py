@@ -710,11 +710,11 @@ def left_page_abort(problem: str) -> bool:
 
 def engine_files(page: PageDriver, built_site) -> list[str]:
     """The engine's files as the page names them: the worker, the rules, the
-    engine's wheel and lock, and every file of the Pyodide folder the build wrote
+    engine's wheel, lock and standard library, and every file of the Pyodide folder the build wrote
     (``.br``/``.gz`` aside: the server chooses those)."""
     script = page.attribute('script[src*="assets/selfcheck/widget.js"]', "src")
     folder = urljoin(urljoin(page.url, script), ".")
-    named = ("data-worker", "data-rules", "data-wheel", "data-lock")
+    named = ("data-worker", "data-rules", "data-wheel", "data-lock", "data-stdlib")
     names = [page.attribute(ROOT, name) for name in named]
     pyodide = page.attribute(ROOT, "data-pyodide") or ""
     on_disk = built_site / unquote(urlsplit(urljoin(folder, pyodide)).path).lstrip("/")

@@ -1,0 +1,80 @@
+// The standard library the self-check's Pyodide boots with: Pyodide's own
+// python_stdlib.zip (from npm), in which the modules the self-check imports are
+// compiled to bytecode by that same Pyodide, and whose members are stored, not
+// deflated (the host's Brotli copy is then 2.1 MB instead of 2.5).
+//
+// Pyodide ships its standard library as source, so every module it imports
+// is compiled in the browser at each boot (a third of a warm boot's time on
+// this project's machine). Compiled here once, with the interpreter that will
+// run them (a .pyc is only read by the Python that wrote it): what Pyodide's
+// boot imports, what loadPackage imports to install a wheel, and what the
+// engine imports. Every other module stays source, compiled when imported.
+//
+// Usage: node stdlib.mjs <pyodide folder> <engine folder> <output zip>
+// (the engine folder holds the engine's pyodide-lock.json and wheel).
+// Prints one line of JSON: {"modules", "compiled", "bytes"}.
+import { readFileSync, writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+
+const [pyodideDir, engineDir, output] = process.argv.slice(2);
+if (!output) {
+  console.error("usage: node stdlib.mjs <pyodide folder> <engine folder> <output zip>");
+  process.exit(2);
+}
+const folder = (path) => (path.endsWith("/") ? path : `${path}/`);
+const { loadPyodide } = await import(pathToFileURL(`${folder(pyodideDir)}pyodide.mjs`).href);
+const py = await loadPyodide({
+  indexURL: folder(pyodideDir),
+  lockFileURL: `${folder(engineDir)}pyodide-lock.json`,
+  packageBaseUrl: folder(engineDir),
+  stdout: () => {},
+  stderr: (line) => console.error(line),
+});
+const errors = [];
+const loaded = await py.loadPackage("selfcheck", {
+  messageCallback: () => {},
+  errorCallback: (message) => errors.push(message),
+});
+if (!loaded.some((item) => item.name === "selfcheck")) {
+  console.error(`the engine package was not installed: ${errors.join(" ")}`);
+  process.exit(1);
+}
+py.runPython("import selfcheck.form");
+py.globals.set("source_zip", `${folder(pyodideDir)}python_stdlib.zip`);
+py.FS.writeFile("/tmp/python_stdlib.zip", readFileSync(`${folder(pyodideDir)}python_stdlib.zip`));
+const summary = py.runPython(`
+import importlib.util
+import json
+import sys
+import zipfile
+
+# The zip's members that the running interpreter imported from it.
+used = set()
+for module in list(sys.modules.values()):
+    origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""
+    if ".zip/" in origin:
+        used.add(origin.split(".zip/", 1)[1])
+
+compiled = 0
+with zipfile.ZipFile("/tmp/python_stdlib.zip") as source, zipfile.ZipFile(
+    "/tmp/out.zip", "w", zipfile.ZIP_STORED
+) as out:
+    for member in source.infolist():
+        data = source.read(member)
+        name = member.filename
+        if name in used and name.endswith(".py"):
+            code = compile(data, name, "exec", dont_inherit=True)
+            # Hash-based and unchecked: valid without the source beside it.
+            data = importlib._bootstrap_external._code_to_hash_pyc(
+                code, importlib.util.source_hash(data), checked=False
+            )
+            name = name[:-3] + ".pyc"
+            compiled += 1
+        info = zipfile.ZipInfo(name, date_time=member.date_time)
+        info.external_attr = member.external_attr
+        out.writestr(info, bytes(data))
+json.dumps({"modules": len(used), "compiled": compiled})
+`);
+const zip = py.FS.readFile("/tmp/out.zip");
+writeFileSync(output, zip);
+console.log(JSON.stringify({ ...JSON.parse(summary), bytes: zip.length }));
