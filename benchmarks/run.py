@@ -242,6 +242,10 @@ def evaluate_latency(playwright, url: str, calls: int) -> list[float]:
         browser.close()
 
 
+# Pyodide: its folder, and the standard library it boots with (in the engine's).
+PYODIDE_FILES = re.compile(r"/pyodide-[^/]*/|/python_stdlib\.zip")
+
+
 def transferred(playwright, url: str, kind: str | None) -> tuple[int, int, int]:
     """(bytes, requests, Pyodide bytes) of one cold load of a page."""
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as profile:
@@ -262,7 +266,7 @@ def transferred(playwright, url: str, kind: str | None) -> tuple[int, int, int]:
                 sizes = request.sizes()
                 size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
                 total += size
-                if "pyodide" in request.url:
+                if PYODIDE_FILES.search(request.url):
                     pyodide += size
             return total, len(responses), pyodide
         finally:
