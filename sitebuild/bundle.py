@@ -288,6 +288,8 @@ def _build_stdlib(engine: Path) -> Path:
         run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
     except FileNotFoundError:
         raise BuildError("node is missing: it compiles the standard library (Pyodide)") from None
+    except subprocess.TimeoutExpired:
+        raise BuildError("sitebuild/stdlib.mjs did not finish within 300 s") from None
     if run.returncode or not output.is_file():
         raise BuildError(f"the standard library could not be compiled:\n{run.stdout}{run.stderr}")
     summary = json.loads(run.stdout.strip().splitlines()[-1])

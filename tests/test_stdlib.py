@@ -1,10 +1,11 @@
 """The standard library the widget's Pyodide boots with (sitebuild/stdlib.mjs):
 npm's own python_stdlib.zip, every module in it, with those the self-check
-imports compiled by Pyodide itself, and its members stored (the host's Brotli
-copy compresses the whole file better than the zip's own deflate).
+imports compiled by Pyodide itself, its members deflated as in npm's.
 
 A .pyc is only read by the Python that wrote it, and it must be the bytecode
-of npm's exact source: the second test asks Pyodide itself (under Node).
+of npm's exact source: the second test asks Pyodide itself (under Node), which
+also boots with the library, installs and imports the engine, and must find
+every module it imported from the zip compiled.
 """
 
 from __future__ import annotations
@@ -46,11 +47,13 @@ def source_name(member: str) -> str:
     return member[:-1] if member.endswith(".pyc") else member
 
 
-def test_the_built_library_holds_every_module_of_npms_stored_the_used_ones_compiled():
+def test_the_built_library_holds_every_module_of_npms_the_used_ones_compiled():
     with zipfile.ZipFile(NPM_STDLIB) as npm, zipfile.ZipFile(built_stdlib()) as ours:
         assert sorted(source_name(n) for n in ours.namelist()) == sorted(npm.namelist())
-        deflated = [i.filename for i in ours.infolist() if i.compress_type != zipfile.ZIP_STORED]
-        assert not deflated, f"members not stored: {deflated[:5]}"
+        # Deflated: a host that does not send the build's .br copies (and does
+        # not compress a .zip itself) would otherwise send it at full size.
+        stored = [i.filename for i in ours.infolist() if i.compress_type != zipfile.ZIP_DEFLATED]
+        assert not stored, f"members not deflated: {stored[:5]}"
         compiled = {n for n in ours.namelist() if n.endswith(".pyc")}
         missing = [n for n in MUST_BE_COMPILED if n not in compiled]
         assert not missing, f"left as source: {missing}"
@@ -64,15 +67,28 @@ def test_the_built_library_holds_every_module_of_npms_stored_the_used_ones_compi
 
 CHECK = r"""
 import { pathToFileURL } from "node:url";
-const [pyodide, stdlib, npm] = process.argv.slice(2);
+const [pyodide, stdlib, npm, engine] = process.argv.slice(2);
 const { loadPyodide } = await import(pathToFileURL(pyodide + "/pyodide.mjs").href);
-const py = await loadPyodide({ indexURL: pyodide + "/", stdLibURL: stdlib });
+const py = await loadPyodide({
+  indexURL: pyodide + "/",
+  stdLibURL: stdlib,
+  lockFileURL: engine + "/pyodide-lock.json",
+  packageBaseUrl: engine + "/",
+});
+await py.loadPackage("selfcheck", { messageCallback: () => {} });
+py.runPython("import selfcheck.form");
 py.FS.writeFile("/tmp/npm.zip", (await import("node:fs")).readFileSync(npm));
 console.log(py.runPython(`
-import importlib.util, json, sys, tarfile, zipfile
+import importlib.util, json, marshal, sys, tarfile, zipfile
+(library,) = [entry for entry in sys.path if entry.endswith(".zip")]
+# What the boot, loadPackage and the engine imported from the zip as source.
+from_source = sorted(
+    m.__spec__.origin for m in list(sys.modules.values())
+    if (getattr(getattr(m, "__spec__", None), "origin", None) or "").startswith(library + "/")
+    and not m.__spec__.origin.endswith(".pyc")
+)
 wrong = []
 count = 0
-(library,) = [entry for entry in sys.path if entry.endswith(".zip")]
 with zipfile.ZipFile("/tmp/npm.zip") as npm, zipfile.ZipFile(library) as ours:
     for name in ours.namelist():
         if not name.endswith(".pyc"):
@@ -80,12 +96,18 @@ with zipfile.ZipFile("/tmp/npm.zip") as npm, zipfile.ZipFile(library) as ours:
         count += 1
         pyc = ours.read(name)
         source = npm.read(name[:-1])
+        path = library + "/" + name[:-1]
         flags = int.from_bytes(pyc[4:8], "little")
+        code = marshal.loads(pyc[16:])
         if pyc[:4] != importlib.util.MAGIC_NUMBER or flags != 0b01:
             wrong.append(name + ": not this Python's unchecked hash-based bytecode")
         elif pyc[8:16] != importlib.util.source_hash(source):
-            wrong.append(name + ": not the bytecode of npm's source")
-json.dumps({"zip": library, "compiled": count, "wrong": wrong,
+            wrong.append(name + ": its source hash is not npm's source's")
+        elif code != compile(source, path, "exec", dont_inherit=True):
+            wrong.append(name + ": not the code of npm's source")
+        elif code.co_filename != path:
+            wrong.append(name + ": named " + code.co_filename)
+json.dumps({"zip": library, "compiled": count, "wrong": wrong, "from_source": from_source,
             "tarfile": tarfile.__spec__.origin, "works": hasattr(tarfile, "TarFile")})
 `));
 """
@@ -96,8 +118,10 @@ def test_pyodide_boots_with_it_and_every_pyc_is_its_own_bytecode_of_npms_source(
     assert node, "node is needed (it installs Pyodide with npm)"
     script = tmp_path / "check.mjs"
     script.write_text(CHECK, encoding="utf-8")
+    library = built_stdlib()
+    arguments = (bundle.PYODIDE_DIR, library, NPM_STDLIB, library.parent)
     run = subprocess.run(
-        [node, str(script), str(bundle.PYODIDE_DIR), str(built_stdlib()), str(NPM_STDLIB)],
+        [node, str(script), *map(str, arguments)],
         capture_output=True,
         text=True,
         timeout=180,
@@ -107,6 +131,7 @@ def test_pyodide_boots_with_it_and_every_pyc_is_its_own_bytecode_of_npms_source(
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["compiled"] >= len(MUST_BE_COMPILED)
     assert result["wrong"] == []
+    assert result["from_source"] == [], "imported from source: compile them in the build"
     # The module came from its bytecode, not from source.
     assert result["tarfile"].endswith("tarfile.pyc"), result["tarfile"]
     assert result["works"]

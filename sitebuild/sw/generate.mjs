@@ -7,7 +7,7 @@
 //   each file's revision by its content and purges outdated caches, and a new
 //   version waits until the old one's pages are closed: an update never
 //   mixes two versions.
-// - The self-check's engine (13 MB: Pyodide, the engine, the rules) is NOT
+// - The self-check's engine (14 MB: Pyodide, the engine, the rules) is NOT
 //   precached, so that readers of the information pages never download it. The
 //   self-check page asks the service worker to keep the files it has just
 //   used (<engine script>, imported into sw.js), in a cache named after their

@@ -161,7 +161,9 @@ function answer({ id, kind, json, lang }) {
 
 const params = new URL(self.location.href).searchParams;
 const here = (name) => new URL(params.get(name) ?? "", self.location.href).href;
-boot({ pyodide: here("pyodide"), lock: here("lock"), stdlib: here("stdlib"), rules: here("rules") }).then(
+// (Without a standard library named, Pyodide's own, beside it: the page always names one.)
+const stdlib = params.has("stdlib") ? here("stdlib") : undefined;
+boot({ pyodide: here("pyodide"), lock: here("lock"), stdlib, rules: here("rules") }).then(
   () => {
     postMessage({ type: "ready", files: [...used] });
     queue.splice(0).forEach(answer);

@@ -124,9 +124,11 @@ def test_the_self_check_gives_the_verdict_of_a_share_link(new_page, site_url, la
     result = page.locator("#selfcheck-result")
     expect(result).to_have_attribute("data-verdict", expected["verdict"])
     expect(result).to_have_attribute("data-amount", js_number(expected["amount"]))
-    # The worker, Pyodide, the lock, the wheel and the rules came from /fonds/.
+    # The worker, Pyodide and its standard library, the lock, the wheel and the
+    # rules came from /fonds/.
     paths = [urlsplit(u).path for u in recorded.requests]
-    for name in ("worker.js", ".wasm", "pyodide-lock.json", ".whl", "/rules-"):
+    names = ("worker.js", ".wasm", "python_stdlib.zip", "pyodide-lock.json", ".whl", "/rules-")
+    for name in names:
         assert any(name in p and p.startswith(f"{SUB_PATH}assets/selfcheck/") for p in paths), name
     assert_stays_under_the_sub_path(recorded, site_url)
 
