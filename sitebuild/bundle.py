@@ -232,7 +232,7 @@ def engine_wheel() -> tuple[str, str, bytes, bytes, Path]:
     lock = folder / "pyodide-lock.json"
     stdlib = folder / STDLIB
     if not cached or not lock.is_file() or not stdlib.is_file():
-        _build_wheel_and_lock(folder)
+        _build_engine_files(folder)
         cached = sorted(folder.glob("selfcheck-*-py3-none-any.whl"))
     wheel = cached[0]
     return f"engine-{key[:8]}", wheel.name, wheel.read_bytes(), lock.read_bytes(), stdlib
@@ -254,7 +254,7 @@ def lock_command(wheel: Path, output: Path) -> list[str]:
     ]
 
 
-def _build_wheel_and_lock(dest: Path) -> None:
+def _build_engine_files(dest: Path) -> None:
     """The wheel (``pip wheel``), then its lock (``pyodide lockfile add-wheels``),
     then the standard library (``node sitebuild/stdlib.mjs``), moved into
     ``dest`` together (builds may run side by side)."""

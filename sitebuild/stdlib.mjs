@@ -67,7 +67,7 @@ import zipfile  # noqa: E402
 
 compiled = 0
 with zipfile.ZipFile("/tmp/python_stdlib.zip") as source, zipfile.ZipFile(
-    "/tmp/out.zip", "w", zipfile.ZIP_STORED
+    "/tmp/out.zip", "w", zipfile.ZIP_DEFLATED
 ) as out:
     for member in source.infolist():
         data = source.read(member)
@@ -90,7 +90,9 @@ with zipfile.ZipFile("/tmp/python_stdlib.zip") as source, zipfile.ZipFile(
             compiled += 1
         info = zipfile.ZipInfo(name, date_time=member.date_time)
         info.external_attr = member.external_attr
-        out.writestr(info, bytes(data), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+        # A ZipInfo carries its own compression (stored, by default).
+        info.compress_type, info.compress_level = zipfile.ZIP_DEFLATED, 9
+        out.writestr(info, bytes(data))
 json.dumps({"modules": len(used), "compiled": compiled})
 `);
 const zip = py.FS.readFile("/tmp/out.zip");
