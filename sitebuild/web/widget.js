@@ -582,6 +582,8 @@ root.addEventListener("click", async (event) => {
       },
     );
   } else if (action === "clear") {
+    // A number still waiting for its typing pause would come back as an answer.
+    clearTimeout(settleTimer);
     clearForm();
     forget();
     showFieldErrors([]);

@@ -236,7 +236,7 @@ def assert_form_holds(page: PageDriver, answers: dict, lang: str) -> None:
 
 def clear(page: PageDriver) -> None:
     """ "Effacer mes réponses": the form, the URL's fragment and the result emptied."""
-    page.click(CLEAR)
+    page.click_and_render(CLEAR)
     page.wait_for(f'{RESULT}[data-answers=""][data-verdict=""][data-amount=""]')
     state = page.call(FORM_STATE)
     assert state == {"checked": [], "typed": [], "hash": ""}, (page.engine, state)

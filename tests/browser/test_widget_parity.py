@@ -40,6 +40,7 @@ from contract import RULES
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from support.corpus import answered, first, form_values, js_number, settled_eligible
+from support.driver import AWAIT_RENDER, RENDERED
 from support.parity import diff
 
 from selfcheck.engine import Engine
@@ -204,7 +205,9 @@ def set_show_all(page, on: bool) -> None:
 
 def clear_answers(page) -> None:
     """Click "Effacer mes réponses", then check the form, the URL and the result are empty."""
+    page.evaluate(AWAIT_RENDER)
     page.click(CLEAR)
+    page.wait_for_function(RENDERED, timeout=STEP_TIMEOUT_MS)
     page.wait_for_selector(
         f'{RESULT}[data-answers=""][data-verdict=""][data-amount=""]',
         state="attached",

@@ -67,6 +67,21 @@ FIELD_STATE = """(selector) => {
   return { value: el.value ?? null, checked: el.checked ?? null, visible: el.checkVisibility() };
 }"""
 SET_HASH = "(fragment) => { location.hash = fragment; }"
+RESULT = "#selfcheck-result"
+# The widget writes the result's data-answers on every render, even with the
+# same value: an observer set up before an action sees the render that action
+# causes, and not one that an earlier action had already started. A render
+# that lands before the observer exists is not counted, so set it up first.
+AWAIT_RENDER = """() => {
+  const result = document.querySelector('#selfcheck-result');
+  window.__rendered = false;
+  const observer = new MutationObserver(() => {
+    observer.disconnect();
+    window.__rendered = true;
+  });
+  observer.observe(result, { attributes: true, attributeFilter: ['data-answers'] });
+}"""
+RENDERED = "() => window.__rendered"
 # Playwright's key names → Selenium's ``Keys`` attributes.
 SELENIUM_KEYS = {"Enter": "ENTER", "Tab": "TAB", "Escape": "ESCAPE"}
 
@@ -128,22 +143,35 @@ class PageDriver:
         widget's state."""
         self._goto("about:blank")
         self._goto(url)
+        return self._settled(state, timeout)
+
+    def _settled(self, state: str | None, timeout: float):
+        """The widget's state, then, once ready, its first render: the result
+        the engine gives once booted lands after the state changes, and a test
+        that starts listening in between would hear it."""
         if state:
             self.wait_for(f"{ROOT}[data-state={css_string(state)}]", timeout)
+        if state == "ready":
+            self.wait_for(f"{RESULT}[data-answers]")
         return self
 
     def reload(self, state: str | None = "ready", timeout: float = READY_TIMEOUT):
         """The page reloaded as a reader reloads it (same URL, same tab: what the
         tab keeps stays), then the widget's state."""
         self._reload()
-        if state:
-            self.wait_for(f"{ROOT}[data-state={css_string(state)}]", timeout)
-        return self
+        return self._settled(state, timeout)
 
     def wait_attribute(
         self, selector: str, name: str, value: str, timeout: float = STEP_TIMEOUT
     ) -> None:
         self.wait_for(f"{selector}[{name}={css_string(value)}]", timeout)
+
+    def click_and_render(self, selector: str) -> None:
+        """A click, then the render that this click causes (not an earlier one
+        still on its way, nor one already done with the same answers)."""
+        self.call(AWAIT_RENDER)
+        self.click(selector)
+        self.wait_until(RENDERED)
 
     def wait_until(self, function: str, arg: Any = None, timeout: float = STEP_TIMEOUT) -> Any:
         """``call(function, arg)`` until it gives something truthy; that value."""
