@@ -802,3 +802,24 @@ def test_offline_after_one_visit(new_driver, built_site, engine_name, capsys):
         f"{len(cached)} cached in all; asked for while offline (refused): "
         f"{', '.join(sorted(set(site.refused))) or 'nothing'}",
     )
+
+
+# ---------------------------------------------------------------------------
+# 9. Material's drawer and search after a reload
+
+TOGGLES = "() => ['__drawer', '__search'].map((id) => document.getElementById(id).checked)"
+OPEN_TOGGLES = "() => { __drawer.click(); __search.click(); }"
+
+
+def test_drawer_and_search_closed_after_reload(new_driver, served):
+    """The drawer and the search opened, the page reloaded: both closed again
+    (Firefox restores a form field's state on reload unless its form says
+    ``autocomplete="off"``: the build puts Material's toggles in such a form)."""
+    page = new_driver()
+    page.open(urljoin(served.base_url, "faq/"), state=None)
+    page.wait_for("#__drawer")
+    page.call(OPEN_TOGGLES)
+    assert page.call(TOGGLES) == [True, True], page.engine
+    page.reload(state=None)
+    page.wait_for("#__drawer")
+    assert page.call(TOGGLES) == [False, False], page.engine
