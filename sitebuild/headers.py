@@ -47,7 +47,7 @@ HEADERS_FILE = "_headers"
 # The pages' policy: the <meta> of sitebuild/theme/main.html, word for word.
 PAGE_CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
-    "connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "connect-src 'self'; img-src 'self' data:; style-src 'self'; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 # What a header adds: no page of the site may be framed (clickjacking).

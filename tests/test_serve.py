@@ -259,6 +259,7 @@ def test_every_response_gets_the_security_headers(base, path):
     assert directives["object-src"] == ["'none'"]
     assert directives["frame-ancestors"] == ["'none'"]
     assert not {"'unsafe-inline'", "'unsafe-eval'"} & set(directives["script-src"])
+    assert "'unsafe-inline'" not in directives["style-src"]
 
 
 def test_the_worker_gets_its_own_policy(base):
