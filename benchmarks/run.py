@@ -34,7 +34,11 @@ tests/support/webkit.py), the same four pages (both bare boots, engine alone, wi
 cold is a new browser session per load (each starts with an empty profile),
 warm a reload in the session that loaded the page once; JavaScriptCore with its
 defaults unless ``--webkit-jsc OPTION=VALUE`` says otherwise (e.g.
-``useOMGJIT=0``). Each engine's ratio is to its own bare boot.
+``useOMGJIT=0``). Then in Firefox, Gecko (Debian's firefox-esr, headless,
+through Marionette: see tests/support/firefox.py), the same four pages
+--firefox-runs times each, cold (a new session and profile per load) and warm
+(a reload in the session that loaded the page once). Each engine's ratio is to
+its own bare boot.
 
 It prints the figures and the ratios to the baseline, and writes them to
 benchmarks/results/latest.json. Targets: first verdict ≤ 1.10 × bare boot,
@@ -63,7 +67,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "tests"))  # the tests' Chromium launcher
 
-from support import webkit  # noqa: E402
+from support import firefox, webkit  # noqa: E402
 from support.chromium import CHROMIUM  # noqa: E402
 from support.chromium import CHROMIUM_ARGS as ARGS  # noqa: E402
 
@@ -364,6 +368,51 @@ def webkit_runs(urls: dict, runs: int, jsc: dict[str, str]) -> dict:
     return {"version": version, "jsc": jsc, "runs": runs, **times}
 
 
+def firefox_load(marionette, url: str, kind: str, timeout: float = 180) -> float:
+    """One load in a Firefox session, as ``timed_load`` does in Chromium."""
+    from marionette_driver.by import By
+
+    selector, mark = DONE[kind]
+    marionette.navigate("about:blank")  # a new document even when only the fragment differs
+    marionette.navigate(url)
+    deadline = time.monotonic() + timeout
+    while not marionette.find_elements(By.CSS_SELECTOR, selector):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url}: {selector} not there after {timeout:.0f} s")
+        time.sleep(0.02)
+    started = marionette.execute_script(
+        "return performance.getEntriesByName(arguments[0])[0]?.startTime ?? null",
+        script_args=[mark],
+        sandbox=None,
+    )
+    if started is None:
+        raise RuntimeError(f"{url}: the page set no performance mark {mark!r}")
+    return float(started)
+
+
+def firefox_runs(urls: dict, runs: int) -> dict:
+    """First verdicts in Firefox: cold (a new session, so a new profile, per
+    load) and warm (one session per page, loaded once, then loaded again), the
+    pages alternating run by run, service workers on as in a reader's Firefox;
+    the browser's version."""
+    times: dict = {f"{kind}_{mode}_ms": [] for kind in urls for mode in ("cold", "warm")}
+    version = "?"
+    for _ in range(runs):
+        for kind, url in urls.items():
+            with firefox.firefox(service_workers=True) as session:
+                version = session.marionette.session_capabilities.get("browserVersion", "?")
+                times[f"{kind}_cold_ms"].append(firefox_load(session.marionette, url, kind))
+    with contextlib.ExitStack() as stack:
+        sessions = {}
+        for kind, url in urls.items():
+            sessions[kind] = stack.enter_context(firefox.firefox(service_workers=True))
+            firefox_load(sessions[kind].marionette, url, kind)  # fills the profile's caches
+        for _ in range(runs):
+            for kind, url in urls.items():
+                times[f"{kind}_warm_ms"].append(firefox_load(sessions[kind].marionette, url, kind))
+    return {"version": version, "runs": runs, **times}
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
@@ -402,6 +451,37 @@ def summarize_webkit(figures: dict, labels: dict) -> None:
     print(f"{'bare boot, WebKit / Chromium':34}{slower['cold']:>10.2f}{slower['warm']:>10.2f}")
 
 
+def summarize_firefox(figures: dict, labels: dict) -> None:
+    """Firefox's medians and ratio to its own bare boot, printed and kept in ``figures``."""
+    ff = figures["firefox"]
+    print()
+    print(
+        f"Firefox {ff['version']} (Gecko); {ff['runs']} runs; "
+        "cold = new session and profile, warm = loaded again in the same session"
+    )
+    print(f"{'':28}{'cold':>10}{'warm':>10}")
+    for kind in WEBKIT_KINDS:
+        medians = {m: statistics.median(ff[f"{kind}_{m}_ms"]) for m in ("cold", "warm")}
+        ff[f"{kind}_median_ms"] = medians
+        label = f"{labels[kind]} (median ms)"
+        print(f"{label:34}{medians['cold']:>10.0f}{medians['warm']:>10.0f}")
+    ff["ratios"] = {}
+    for kind in ("engine", "widget"):
+        ratio = {
+            mode: ff[f"{kind}_median_ms"][mode] / ff["baseline_median_ms"][mode]
+            for mode in ("cold", "warm")
+        }
+        ff["ratios"][kind] = ratio
+        label = f"ratio {kind} / baseline"
+        print(f"{label:34}{ratio['cold']:>10.2f}{ratio['warm']:>10.2f}")
+    slower = {
+        mode: ff["baseline_median_ms"][mode] / figures["baseline_median_ms"][mode]
+        for mode in ("cold", "warm")
+    }
+    ff["boot_vs_chromium"] = slower
+    print(f"{'bare boot, Firefox / Chromium':34}{slower['cold']:>10.2f}{slower['warm']:>10.2f}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default=str(REPO / "site"))
@@ -420,7 +500,11 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--throttled-runs", type=int, default=3, help="cold loads on the 1.6 Mbit/s link"
     )
-    parser.add_argument("--no-webkit", action="store_true", help="Chromium only")
+    parser.add_argument("--no-webkit", action="store_true", help="no WebKit runs")
+    parser.add_argument(
+        "--firefox-runs", type=int, default=7, help="loads of each page in Firefox, cold and warm"
+    )
+    parser.add_argument("--no-firefox", action="store_true", help="no Firefox runs")
     args = parser.parse_args(argv)
     jsc = dict(option.split("=", 1) for option in args.webkit_jsc)
     site = Path(args.site)
@@ -506,6 +590,18 @@ def main(argv=None) -> int:
                     print(
                         f"webkit {kind:8} {mode}: " + ", ".join(f"{t:.0f}" for t in times) + " ms"
                     )
+        missing = firefox.missing()
+        if args.no_firefox or missing:
+            if missing:
+                print(f"Firefox skipped: apt-get install {' '.join(missing)}", file=sys.stderr)
+        else:
+            figures["firefox"] = firefox_runs(urls, args.firefox_runs)
+            for kind in WEBKIT_KINDS:
+                for mode in ("cold", "warm"):
+                    times = figures["firefox"][f"{kind}_{mode}_ms"]
+                    print(
+                        f"firefox {kind:8} {mode}: " + ", ".join(f"{t:.0f}" for t in times) + " ms"
+                    )
 
     print()
     print(f"Machine: {figures['machine']}; Chromium {figures['chromium']}; {args.runs} runs")
@@ -577,6 +673,8 @@ def main(argv=None) -> int:
     )
     if "webkit" in figures:
         summarize_webkit(figures, labels)
+    if "firefox" in figures:
+        summarize_firefox(figures, labels)
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")

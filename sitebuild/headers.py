@@ -18,6 +18,13 @@ get what production gets.
   revalidated on every use: a ``?v=<hash>`` query changes the URL a browser
   caches under, but not the path a host's rule matches, and the file at that
   path changes with each build.
+- ``SECURITY_HEADERS`` on every response: the MDN HTTP Observatory's tests as
+  the reference (``nosniff``, a referrer policy, HSTS), and what a page that
+  needs nothing from other sites can refuse (the browser features it never
+  uses, a window shared with another origin, its files embedded by another
+  origin). A path that must differ (a page others may frame, files others may
+  fetch) needs its own rule, and the root's rule must then not name the same
+  header for it: a host joins the values of two matching rules.
 - ``Content-Type: application/wasm`` for ``.wasm`` (Pyodide does not start
   otherwise).
 
@@ -40,7 +47,7 @@ HEADERS_FILE = "_headers"
 # The pages' policy: the <meta> of sitebuild/theme/main.html, word for word.
 PAGE_CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
-    "connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "connect-src 'self'; img-src 'self' data:; style-src 'self'; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 # What a header adds: no page of the site may be framed (clickjacking).
@@ -50,6 +57,47 @@ WORKER = "assets/selfcheck/worker.js"
 # library, lock, engine wheel, rules — (connect-src), and compiling its
 # WebAssembly ('wasm-unsafe-eval'). Nothing else.
 WORKER_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'"
+# The browser features no page uses, denied to every page and frame of the site
+# (the share button's clipboard-write is not among them). Names Chromium knows:
+# an unknown one is reported in the console.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+# Every response, in this order.
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    # No address of the site goes to the sources' sites a reader follows.
+    ("Referrer-Policy", "no-referrer"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+    # No window of another site keeps a handle on the site's.
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    # No other site loads the site's files as its own images, scripts or frames.
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+    # Two years of HTTPS only, for this host (a browser ignores it over plain
+    # HTTP, as make serve sends it).
+    ("Strict-Transport-Security", "max-age=63072000"),
+)
 IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
 # Paths (from the site root) whose content never changes: a new content gets a
 # new path. A folder ends with "/" (its files, at any depth).
@@ -108,9 +156,7 @@ def site_files(site: Path) -> list[str]:
 
 def rules(site: Path, root: str = "/") -> list[Rule]:
     """The rules for the built site in ``site``, whose public path is ``root``."""
-    result = [
-        Rule(f"{root}*", [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff")])
-    ]
+    result = [Rule(f"{root}*", [("Content-Security-Policy", CSP), *SECURITY_HEADERS])]
     files = site_files(site)
     if WORKER in files:
         result.append(Rule(root + WORKER, [("Content-Security-Policy", WORKER_CSP)]))

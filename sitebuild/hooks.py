@@ -13,6 +13,10 @@
 - ``on_post_build`` writes the self-check's files (sitebuild/bundle.py),
   checks the built pages, and writes the host's headers, ``_headers``
   (sitebuild/headers.py).
+- ``on_post_page`` (and the 404 pages' ``on_post_template``) moves the
+  ``autocomplete="off"`` of Material's toggles (``input.md-toggle``,
+  checkboxes, where HTML does not allow it: the Nu Html Checker's one error
+  here) to a form of their own, which keeps Firefox from restoring them.
 - Sub-paths: ``site_url`` comes from ``SITE_URL`` (mkdocs.yml); the home pages'
   language links are made relative like every other link; without a public
   address no sitemap is written.
@@ -23,6 +27,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 from pathlib import Path
 
 import jinja2
@@ -40,6 +45,26 @@ PUBLISHER_KEYS = ("publisher", "director", "contact", "host", "host_address")
 log = logging.getLogger("mkdocs.hooks.sitebuild")
 
 _state: dict = {}
+# Material's drawer and search toggles: <input class="md-toggle" … type="checkbox"
+# … autocomplete="off">. The attribute is invalid on a checkbox; Material sets
+# it so that Firefox does not restore an open drawer or search on reload. A
+# form of their own with autocomplete="off" says the same, validly.
+TOGGLE = re.compile(r'<input class="md-toggle"([^>]*?) autocomplete="off"')
+TOGGLES_FORM = "__md-toggles"
+
+
+def valid_toggles(html: str) -> str:
+    """``html`` with Material's toggles in a form of their own, ``autocomplete="off"``."""
+    html, count = TOGGLE.subn(rf'<input form="{TOGGLES_FORM}" class="md-toggle"\1', html)
+    if count:
+        first = html.index(f'<input form="{TOGGLES_FORM}"')
+        form = f'<form id="{TOGGLES_FORM}" autocomplete="off" hidden></form>\n'
+        html = html[:first] + form + html[first:]
+    return html
+
+
+def on_post_page(output, page, config, **kwargs):
+    return valid_toggles(output)
 
 
 def on_config(config, **kwargs):
@@ -187,6 +212,7 @@ def on_post_template(output_content, template_name, config, **kwargs):
         return ""
     if template_name != "404.html":
         return output_content
+    output_content = valid_toggles(output_content)
     i18n = config.plugins.get("i18n")
     language = config.theme["language"]
     default = getattr(i18n, "default_language", None) or language

@@ -197,6 +197,7 @@ def test_without_any_404_page_a_short_text(tmp_path):
         assert (status, got["Cache-Control"]) == (200, "no-cache")
         assert got["X-Content-Type-Options"] == "nosniff"
         assert "Content-Security-Policy" not in got
+        assert "Permissions-Policy" not in got
 
 
 # ---------------------------------------------------------------------------
@@ -215,6 +216,50 @@ def test_pages_get_the_policy_with_frame_ancestors(base):
         assert policies(got["Content-Security-Policy"]) == [headers.CSP], path
         assert got["X-Content-Type-Options"] == "nosniff"
         assert got["Cache-Control"] == "no-cache", path
+
+
+def sent_once(got, name: str) -> str:
+    values = got.get_all(name) or []
+    assert len(values) == 1, (name, values)
+    return values[0]
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/en/", "/assets/selfcheck/worker.js", "/plain.txt", "/nope", "/faq"]
+)
+def test_every_response_gets_the_security_headers(base, path):
+    """What the MDN HTTP Observatory tests, and the cross-origin policies: each
+    header once (a host joins the values of two rules, which would spoil them)."""
+    status, got, _ = fetch(base, path)
+    assert status in (200, 301, 404), path
+    assert sent_once(got, "X-Content-Type-Options") == "nosniff"
+    assert sent_once(got, "Referrer-Policy") in (
+        "no-referrer",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+    )
+    hsts = dict(
+        item.strip().partition("=")[::2]
+        for item in sent_once(got, "Strict-Transport-Security").split(";")
+    )
+    assert int(hsts["max-age"]) >= 15_552_000  # six months, the Observatory's minimum
+    denied = {
+        feature.strip().removesuffix("=()")
+        for feature in sent_once(got, "Permissions-Policy").split(",")
+        if feature.strip().endswith("=()")
+    }
+    assert {"camera", "microphone", "geolocation", "payment", "usb"} <= denied
+    assert "clipboard-write" not in denied  # the share button copies its link
+    assert sent_once(got, "Cross-Origin-Opener-Policy") == "same-origin"
+    assert sent_once(got, "Cross-Origin-Resource-Policy") == "same-origin"
+    policy = policies(got["Content-Security-Policy"])[0]
+    directives = {d.split()[0]: d.split()[1:] for d in policy.split("; ")}
+    assert directives["default-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert not {"'unsafe-inline'", "'unsafe-eval'"} & set(directives["script-src"])
+    assert "'unsafe-inline'" not in directives["style-src"]
 
 
 def test_the_worker_gets_its_own_policy(base):
@@ -325,3 +370,6 @@ def test_the_readme_nginx_example_sends_the_same_policies():
     assert f'"{IMMUTABLE}"' in nginx
     for needed in ("gzip_static on;", "brotli_static on;", "application/wasm", "404.html"):
         assert needed in nginx, needed
+    for name, value in headers.SECURITY_HEADERS:
+        quoted = f'"{value}"' if " " in value else value
+        assert f"add_header {name} {quoted} always;" in nginx, name

@@ -14,11 +14,13 @@ APIs); only the HTTP servers have threads of their own.
 - ``screenshot``   ``screenshot(page, name)`` → a full-page PNG in tests/artifacts/screenshots/
 - ``site_page``    parametrised over every page of the built site (see ``discover_pages``)
 - ``engine_name``  parametrised over the engines tested, module by module: "chromium"
-                   (Playwright; marker ``browser``) and "webkit" (WebKitGTK through
-                   Selenium and WebKitWebDriver under Xvfb; marker ``webkit``)
+                   (Playwright; marker ``browser``), "webkit" (WebKitGTK through
+                   Selenium and WebKitWebDriver under Xvfb; marker ``webkit``) and
+                   "firefox" (Debian's firefox-esr, headless, through Marionette;
+                   marker ``firefox``)
 - ``driver_factory`` ``driver_factory(viewport=(w, h), block=None, service_workers=False)``
                    → a ``support.driver.PageDriver`` of that engine on a blank page, in a
-                   fresh context (Chromium) or session (WebKit), service workers
+                   fresh context (Chromium) or session (WebKit, Firefox), service workers
                    blocked unless asked for; closed at the module's end
 - ``new_driver``   the same, closed after the test
 - ``xvfb_display`` the private X display the WebKit sessions use
@@ -35,9 +37,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from support import webkit
+from support import firefox, webkit
 from support.chromium import CHROMIUM, CHROMIUM_ARGS
-from support.driver import PageDriver, PlaywrightPage, SeleniumPage
+from support.driver import MarionettePage, PageDriver, PlaywrightPage, SeleniumPage
 
 from sitebuild.serve import serving
 
@@ -253,11 +255,12 @@ def screenshot():
 
 
 # ---------------------------------------------------------------------------
-# WebKitGTK, and one page-driver for both engines
+# WebKitGTK, Firefox, and one page-driver for every engine
 
 ENGINES = [
     pytest.param("chromium", marks=pytest.mark.browser),
     pytest.param("webkit", marks=pytest.mark.webkit),
+    pytest.param("firefox", marks=pytest.mark.firefox),
 ]
 
 
@@ -297,6 +300,18 @@ def open_webkit(
         raise
 
 
+def open_firefox(viewport: tuple[int, int], block: str | None, service_workers: bool = False):
+    """A Firefox session (its own profile and off-host proxy), as a MarionettePage
+    on a blank page; service workers off unless asked for."""
+    stack = contextlib.ExitStack()
+    try:
+        session = stack.enter_context(firefox.firefox(viewport, block, service_workers))
+        return MarionettePage(session, stack)
+    except BaseException:
+        stack.close()
+        raise
+
+
 @pytest.fixture(scope="module", params=ENGINES)
 def engine_name(request) -> str:
     return request.param
@@ -307,15 +322,22 @@ def driver_factory(engine_name, request, tmp_path_factory) -> Iterator:
     """``driver_factory(viewport=(w, h), block=None, service_workers=False)`` → a
     PageDriver of the module's engine, on a blank page, closed at the module's
     end. ``block``: a regular expression of URLs whose download fails (Chromium: a
-    route that aborts them; WebKit: a content blocker, as Safari's).
+    route that aborts them; WebKit: a content blocker, as Safari's; Firefox: a
+    proxy auto-config that sends them to a port where nothing listens).
     ``service_workers``: let the pages register the site's service worker (off by
     default in both engines, so that every test but the offline ones reaches the
     server)."""
     opened: list[PageDriver] = []
     if engine_name == "chromium":
         chromium = request.getfixturevalue("browser")
-    else:
+    elif engine_name == "webkit":
         display = request.getfixturevalue("xvfb_display")
+    elif firefox.missing():
+        pytest.fail(
+            f"Firefox tests need apt-get install {' '.join(firefox.missing())} "
+            "(.ci/run installs it)",
+            pytrace=False,
+        )
 
     def make(
         viewport: tuple[int, int] = (1280, 800),
@@ -329,6 +351,8 @@ def driver_factory(engine_name, request, tmp_path_factory) -> Iterator:
             if block:
                 recorded.page.route(re.compile(block), lambda route: route.abort())
             driver = PlaywrightPage(recorded)
+        elif engine_name == "firefox":
+            driver = open_firefox(viewport, block, service_workers)
         else:
             folder = tmp_path_factory.mktemp("webkit")
             driver = open_webkit(display, viewport, block, folder, service_workers)

@@ -1,8 +1,9 @@
 """The self-check in every engine tested, one scenario written once for all.
 
-Each test runs in Debian Chromium (through Playwright; marker ``browser``) and in
+Each test runs in Debian Chromium (through Playwright; marker ``browser``), in
 WebKitGTK, the engine of Safari and of every browser on an iPhone (through
-Selenium and WebKitWebDriver under a private Xvfb; marker ``webkit``): the
+Selenium and WebKitWebDriver under a private Xvfb; marker ``webkit``) and in
+Debian's Firefox ESR, Gecko (headless, through Marionette; marker ``firefox``): the
 ``engine_name`` fixture of tests/browser/conftest.py, and the page-driver of
 tests/support/driver.py. In each engine, fr and en:
 
@@ -47,8 +48,9 @@ tests/support/driver.py. In each engine, fr and en:
   self-check (never visited) boots from the kept engine with the answers the
   tab kept, and an information page never visited reads;
 - on every page: no request off 127.0.0.1 (Chromium records every request; WebKit
-  goes through a proxy that refuses and records every other host), no console
-  error or uncaught error (WebKit's console is read from the driver's log), no
+  and Firefox go through a proxy that refuses and records every other host), no
+  console error or uncaught error (WebKit's console is read from the driver's
+  log, Firefox's from its standard output), no
   request that reached the server carries an answer, nothing stored.
 
 Waits are on selectors and attributes with generous timeouts; nothing here
@@ -446,7 +448,8 @@ def test_share_link_numbers_in_the_page_language(widget_page, new_driver, served
 # 5. When the runtime cannot load
 
 FAULTS = {
-    "blocked": "the browser blocks the .wasm (Chromium: a route aborts it; WebKit: a blocker)",
+    "blocked": "the browser blocks the .wasm (Chromium: a route aborts it; WebKit: a blocker; "
+    "Firefox: a proxy that refuses it)",
     "missing": "the server answers 404 for the .wasm",
     "wrong-type": "the server sends the .wasm as application/octet-stream",
 }
@@ -455,8 +458,12 @@ FAULTS = {
 # Console errors that the failed download itself causes: the browser's line about
 # the .wasm; and when the .wasm is blocked, WebKit at times reports the worker's
 # failed fetch as an unhandled rejection although the worker's unhandledrejection
-# handler cancels it (the page ends the worker at once after the error: a race).
-BLOCKED_FETCH = "console error: Unhandled Promise Rejection: TypeError: Load failed"
+# handler cancels it (the page ends the worker at once after the error: a race),
+# and Firefox reports it as an uncaught error of the worker, the same way.
+BLOCKED_FETCH = (
+    "console error: Unhandled Promise Rejection: TypeError: Load failed",
+    "console error: , line 0: TypeError: NetworkError when attempting to fetch resource.",
+)
 
 
 def caused_by_the_fault(problem: str, fault: str) -> bool:
@@ -795,3 +802,24 @@ def test_offline_after_one_visit(new_driver, built_site, engine_name, capsys):
         f"{len(cached)} cached in all; asked for while offline (refused): "
         f"{', '.join(sorted(set(site.refused))) or 'nothing'}",
     )
+
+
+# ---------------------------------------------------------------------------
+# 9. Material's drawer and search after a reload
+
+TOGGLES = "() => ['__drawer', '__search'].map((id) => document.getElementById(id).checked)"
+OPEN_TOGGLES = "() => { __drawer.click(); __search.click(); }"
+
+
+def test_drawer_and_search_closed_after_reload(new_driver, served):
+    """The drawer and the search opened, the page reloaded: both closed again
+    (Firefox restores a form field's state on reload unless its form says
+    ``autocomplete="off"``: the build puts Material's toggles in such a form)."""
+    page = new_driver()
+    page.open(urljoin(served.base_url, "faq/"), state=None)
+    page.wait_for("#__drawer")
+    page.call(OPEN_TOGGLES)
+    assert page.call(TOGGLES) == [True, True], page.engine
+    page.reload(state=None)
+    page.wait_for("#__drawer")
+    assert page.call(TOGGLES) == [False, False], page.engine

@@ -3,7 +3,8 @@
 The scenarios that every engine must pass (tests/browser/test_widget_engines.py)
 are written once against ``PageDriver``; ``PlaywrightPage`` drives Debian
 Chromium through Playwright, ``SeleniumPage`` drives WebKitGTK through Selenium
-and WebKitWebDriver (tests/support/webkit.py). Tests that need what only
+and WebKitWebDriver (tests/support/webkit.py), ``MarionettePage`` drives Firefox
+through Marionette (tests/support/firefox.py). Tests that need what only
 Playwright has (request routes, axe-core, screenshots, keyboard presses) use
 Playwright directly.
 
@@ -27,7 +28,7 @@ The interface, in the words of a test:
 - ``evaluate(answer_sets)``     ``window.selfcheck.evaluate`` on each set, in the page
 - ``call(function, arg)``       any other script: a function's source, called with
   ``arg``, its promise awaited (the pages' Content Security Policy forbids
-  evaluating strings in the page; both tools inject functions around it)
+  evaluating strings in the page; every tool injects functions around it)
 - ``problems()``                what the page did wrong so far, one line each:
   requests off 127.0.0.1, console errors, uncaught errors
 - ``close()``
@@ -349,6 +350,113 @@ Promise.resolve().then(() => (%s)(arg)).then(
     def problems(self) -> list[str]:
         return [f"request off 127.0.0.1: {url}" for url in self.proxy.requests] + [
             f"console error: {text}" for text in console_errors(self.driver)
+        ]
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+class MarionettePage(PageDriver):
+    """Firefox through Marionette: ``session`` a session of tests/support/firefox.py
+    (its proxy records every request off 127.0.0.1, its output holds the pages'
+    console), ``stack`` what to close with it."""
+
+    engine = "firefox"
+    POLL = 0.05
+    # The same script as SeleniumPage's: Marionette runs it outside the page's
+    # CSP, in the page's own scope (no sandbox: the page's globals are seen).
+    _CALL = SeleniumPage._CALL
+
+    def __init__(self, session, stack: contextlib.ExitStack) -> None:
+        self.session = session
+        self.marionette = session.marionette
+        self._stack = stack
+
+    def _goto(self, url: str) -> None:
+        self.marionette.navigate(url)
+
+    @property
+    def url(self) -> str:
+        return self.marionette.get_url()
+
+    def call(self, function: str, arg: Any = None) -> Any:
+        out = self.marionette.execute_async_script(
+            self._CALL % function, script_args=[arg], sandbox=None
+        )
+        if "error" in out:
+            raise RuntimeError(f"in the page: {out['error']}")
+        return out["value"]
+
+    def _find(self, selector: str):
+        from marionette_driver.by import By
+
+        return self.marionette.find_elements(By.CSS_SELECTOR, selector)
+
+    def attribute(self, selector: str, name: str) -> str | None:
+        found = self._find(selector)
+        if not found:
+            raise LookupError(f"nothing matches {selector}")
+        return found[0].get_attribute(name)  # the attribute as written
+
+    def wait_for(self, selector: str, timeout: float = STEP_TIMEOUT) -> None:
+        deadline = time.monotonic() + timeout
+        while not self._find(selector):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{timeout:.0f} s and still nothing matches {selector}")
+            time.sleep(self.POLL)
+
+    def _in_view(self, selector: str):
+        """The first match, scrolled to the middle of the viewport (clear of the
+        site's sticky header)."""
+        self.wait_for(selector)
+        element = self._find(selector)[0]
+        self.marionette.execute_script(
+            "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})",
+            script_args=[element],
+            sandbox=None,
+        )
+        return element
+
+    def click(self, selector: str) -> None:
+        self._in_view(selector).click()
+
+    def fill(self, selector: str, text: str) -> None:
+        from marionette_driver.keys import Keys
+
+        field = self._in_view(selector)
+        field.clear()
+        field.send_keys(text + Keys.TAB)
+
+    def type_keys(self, selector: str, text: str) -> None:
+        self._in_view(selector).send_keys(text)
+
+    def press(self, selector: str, key: str) -> None:
+        from marionette_driver.keys import Keys
+
+        self._find(selector)[0].send_keys(getattr(Keys, SELENIUM_KEYS[key]))
+
+    # Marionette's own refresh skips the service worker, which a reader's reload
+    # goes through: the page reloads itself, and the new document is the one
+    # without the old one's mark.
+    _RELOAD = "() => { window.__reloading = true; setTimeout(() => location.reload(), 0); }"
+    _RELOADED = "return !window.__reloading && document.readyState === 'complete'"
+
+    def _reload(self) -> None:
+        from marionette_driver.errors import MarionetteException
+
+        self.call(self._RELOAD)
+        deadline = time.monotonic() + STEP_TIMEOUT
+        while True:
+            with contextlib.suppress(MarionetteException):  # between two documents
+                if self.marionette.execute_script(self._RELOADED, sandbox=None):
+                    return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{STEP_TIMEOUT:.0f} s and the page did not reload")
+            time.sleep(self.POLL)
+
+    def problems(self) -> list[str]:
+        return [f"request off 127.0.0.1: {url}" for url in self.session.proxy.requests] + [
+            f"console error: {text}" for text in self.session.console_errors()
         ]
 
     def close(self) -> None:
