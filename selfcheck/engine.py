@@ -17,7 +17,7 @@ import math
 from . import words
 from .analysis import Situation, Structure
 from .conditions import quantity_value, questions_in, walk
-from .explain import Explanation, describe
+from .explain import LEVELS, Explanation, describe
 from .formatting import format_date, format_money, join_or, quote, render_text
 from .phrasing import condition_text
 
@@ -179,6 +179,7 @@ class Engine:
             eligible_if=[],
             would_change=[],
             confidence=None,
+            readings=[],
             display=self._display_errors(errors, lang),
         )
         return result
@@ -222,6 +223,19 @@ class Engine:
             )
         explanation = Explanation(self.structure, situation, clean)
         level, basis = explanation.confidence(verdict, amount)
+        readings = [
+            {
+                "id": reading["id"],
+                "adopted": bool(reading.get("adopted")),
+                "verdict": verdict
+                if reading.get("adopted")
+                else situation.reading_verdict(reading["combine"]),
+                "confidence": reading["confidence"],
+                "sources": [_source(self._sources[s]) for s in reading["sources"]],
+            }
+            for reading in rules.get("readings", ())
+        ]
+        level, basis = self._reading_cap(level, basis, verdict, readings)
         result = self._header(lang)
         result.update(
             verdict=verdict,
@@ -236,9 +250,46 @@ class Engine:
                 explanation.would_change(verdict, amount), "would_change", lang
             ),
             confidence=level,
+            readings=readings,
         )
         result["display"] = self._display(result, lang, basis)
         return result
+
+    def _reading_cap(self, level, basis: list, verdict: str, readings: list) -> tuple:
+        """A settled verdict that another reading would not give is no surer
+        than the adopted reading: its level caps the result's, and it joins
+        what the result rests on."""
+        if level is None or all(r["verdict"] == verdict for r in readings):
+            return level, basis
+        adopted = next(r for r in self.rules["readings"] if r.get("adopted"))
+        cap = adopted["confidence"]
+        if LEVELS.index(cap) < LEVELS.index(level):
+            return cap, [adopted]
+        if cap == level:
+            return level, [*basis, adopted]
+        return level, basis
+
+    def _reading_sentences(self, result: dict, lang: str) -> str:
+        """What each other reading would have answered, and why it is not the
+        one adopted: one sentence each, for the readings that differ."""
+        verdict = result["verdict"]
+        if verdict == "undetermined":
+            return ""
+        declared = {r["id"]: r for r in self.rules.get("readings", ())}
+        said = []
+        for reading in result["readings"]:
+            if reading["adopted"] or reading["verdict"] == verdict:
+                continue
+            rule = declared[reading["id"]]
+            said.append(
+                words.text(
+                    lang,
+                    f"result.other_reading.{self._tense()}.{reading['verdict']}",
+                    reading=render_text(self.rules, rule["title"], lang),
+                    why=render_text(self.rules, rule["note"], lang),
+                )
+            )
+        return " ".join(said)
 
     def _tense(self) -> str:
         """How results speak of the fund: in the conditional past once it is
@@ -349,6 +400,7 @@ class Engine:
             "rules": self._rules_line(lang),
             "disclaimer": render_text(rules, rules["result"]["disclaimer"], lang),
             "confidence": self._confidence_line(result["confidence"], basis, lang),
+            "reading": self._reading_sentences(result, lang),
             "warnings": self._warnings(lang),
             "errors": [],
         }
@@ -385,6 +437,8 @@ class Engine:
         """What a confidence rests on: a criterion (its title), a comparison
         (the rules' words for it), or the amount (its ``basis``)."""
         rules = self.rules
+        if any(node is reading for reading in rules.get("readings", ())):
+            return render_text(rules, node["title"], lang)
         if node is rules["amount"]:
             amount = rules["amount"]
             said = amount.get("basis") or amount.get("cited_for") or rules["name"]
@@ -426,6 +480,7 @@ class Engine:
             "rules": "",
             "disclaimer": "",
             "confidence": "",
+            "reading": "",
             "warnings": [],
             "errors": shown,
         }
@@ -483,6 +538,7 @@ def evaluate(rules: dict, answers, lang: str = "fr") -> dict:
             "eligible_if": [],
             "would_change": [],
             "confidence": None,
+            "readings": [],
             "display": None,
         }
     return engine.evaluate(answers, lang)

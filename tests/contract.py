@@ -35,6 +35,7 @@ RESULT_KEYS = {
     "eligible_if",
     "would_change",
     "confidence",
+    "readings",
     "display",
 }
 DISPLAY_KEYS = {
@@ -47,6 +48,7 @@ DISPLAY_KEYS = {
     "rules",
     "disclaimer",
     "confidence",
+    "reading",
     "warnings",
     "errors",
 }
