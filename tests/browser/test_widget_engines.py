@@ -110,6 +110,8 @@ RESULT_VIEW = """() => {
     amount: result.getAttribute('data-amount'),
     criteria: [...result.querySelectorAll('[data-criterion]')]
       .map((li) => ({ id: li.dataset.criterion, status: li.dataset.status })),
+    shown: [...result.querySelectorAll('[data-slot=reliability], [data-slot=reading]')]
+      .filter((p) => p.checkVisibility()).map((p) => p.textContent),
   };
 }"""
 FORM_STATE = """() => ({
@@ -249,16 +251,20 @@ def clear(page: PageDriver) -> None:
 
 def expected_result(case: dict, lang: str) -> dict:
     """What the widget shows once the case's link is open (derived by hand in the
-    corpus: verdict, amount, each criterion's status)."""
+    corpus: verdict, amount, each criterion's status), and the reliability line
+    and what another reading would have answered, as CPython's engine writes
+    them (shown only when not empty)."""
     answers, expect = case["answers"], case["expect"]
     shared = fragment(RULES, answers, lang)
     if not shared:  # nothing answered: no result (README, widget contract)
-        return {"answers": "", "verdict": "", "amount": "", "criteria": []}
+        return {"answers": "", "verdict": "", "amount": "", "criteria": [], "shown": []}
+    display = Engine(RULES).evaluate(answers, lang)["display"]
     return {
         "answers": shared,
         "verdict": expect["verdict"],
         "amount": "" if expect.get("amount") is None else js_number(expect["amount"]),
         "criteria": [{"id": c, "status": expect["criteria"][c]} for c in CRITERIA],
+        "shown": [t for t in (display["confidence"], display["reading"]) if t],
     }
 
 
