@@ -399,11 +399,17 @@ class Engine:
             "criteria": criteria,
             "rules": self._rules_line(lang),
             "disclaimer": render_text(rules, rules["result"]["disclaimer"], lang),
+            "notice": self._notice(lang),
             "confidence": self._confidence_line(result["confidence"], basis, lang),
             "reading": self._reading_sentences(result, lang),
             "warnings": self._warnings(lang),
             "errors": [],
         }
+
+    def _notice(self, lang: str) -> str:
+        """The fund's status today, as every page shows it (``status.notice``)."""
+        notice = self.rules.get("status", {}).get("notice")
+        return render_text(self.rules, notice, lang) if notice else ""
 
     def _warnings(self, lang: str) -> list:
         """Answers above a bound a source gives (``plausible``): a warning the
@@ -479,6 +485,7 @@ class Engine:
             "criteria": [],
             "rules": "",
             "disclaimer": "",
+            "notice": "",
             "confidence": "",
             "reading": "",
             "warnings": [],

@@ -47,6 +47,7 @@ DISPLAY_KEYS = {
     "criteria",
     "rules",
     "disclaimer",
+    "notice",
     "confidence",
     "reading",
     "warnings",
