@@ -17,7 +17,7 @@ import math
 from . import words
 from .analysis import Situation, Structure
 from .conditions import quantity_value, questions_in, walk
-from .explain import LEVELS, Explanation, describe
+from .explain import LEVELS, Explanation, criterion_level, describe
 from .formatting import format_date, format_money, join_or, quote, render_text
 from .phrasing import condition_text
 
@@ -372,7 +372,9 @@ class Engine:
         questions = {q["id"]: q for q in rules["questions"]}
         for criterion, rule in zip(result["criteria"], rules["criteria"], strict=True):
             moot = verdict == "ineligible" and criterion["status"] == "unknown"
-            level = words.text(lang, f"levels.{criterion['confidence']}")
+            # the level of the branch that met or failed it, when it has its own
+            sure = criterion_level(rules, rule, self._answers, criterion["status"])
+            level = words.text(lang, f"levels.{sure}")
             asked = [k for k in result["missing"] if k in self._criterion_keys[rule["id"]]]
             criteria.append(
                 {
@@ -430,9 +432,10 @@ class Engine:
         """« Fiabilité de ce résultat : moyenne — elle repose sur : … »."""
         if level is None:
             return ""
+        key = "result.confidence_line_low" if level == "low" else "result.confidence_line"
         return words.text(
             lang,
-            "result.confidence_line",
+            key,
             level=words.text(lang, f"levels.{level}"),
             basis=words.entry(lang, "format.list").join(
                 self._basis_text(node, lang) for node in basis

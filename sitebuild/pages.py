@@ -233,10 +233,22 @@ def citations(ruleset: dict, lang: str) -> dict:
             add(section.get("sources", ()), what)
             add(section.get("combinable_sources", ()), what)
     for param in ruleset["parameters"].values():
-        add(param["sources"], render_text(ruleset, param["label"], lang).lower())
+        add(param["sources"], _lower_first(render_text(ruleset, param["label"], lang)))
     for step in [*ruleset.get("next_steps", ()), *ruleset.get("other_aids", ())]:
-        add(step.get("sources", ()), render_text(ruleset, step["text"], lang))
+        add(
+            step.get("sources", ()),
+            _lower_first(render_text(ruleset, step["text"], lang).rstrip(".")),
+        )
     return cited
+
+
+def _lower_first(text: str) -> str:
+    """A label inside a list: its first letter in lower case, unless the word is
+    an acronym or a name; month names and the rest as written."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and (first[1].isupper() or not first.isalpha()):
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def sources_markdown(ruleset: dict, lang: str) -> str:
@@ -247,11 +259,12 @@ def sources_markdown(ruleset: dict, lang: str) -> str:
         .render(
             t=functools.partial(words.text, lang),
             colon=colon(lang),
+            separator=words.typeset(words.entry(lang, "format.list"), lang),
             sources=[
                 {
                     "id": s["id"],
                     "heading": f"{s['outlet']} — {format_date(s['date'], lang)}",
-                    "title": s["title"],
+                    "title": words.typeset(s["title"], lang),
                     "url": s["url"],
                     "cited": cited[s["id"]],
                 }

@@ -331,8 +331,8 @@ READING_EXAMPLES = [
       "ressources": 20000}, "eligible", {"fr": "moyenne", "en": "medium"}, False),
 ]  # fmt: skip
 RELIABILITY = {
-    "fr": "Fiabilité de ce résultat\u00a0: {level} ",
-    "en": "Reliability of this result: {level} ",
+    "fr": "Fiabilité de ce résultat\u00a0: {level}.",
+    "en": "Reliability of this result: {level}.",
 }
 OTHER_YES = {
     "fr": "vous auriez rempli les conditions\u00a0; nous ne la retenons pas, car ",
