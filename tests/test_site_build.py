@@ -368,7 +368,9 @@ def test_criteria_page_follows_a_change_of_the_rules_file(tmp_path):
     for lang in LANGS:
         page = criteria_page(tmp_path / "site", lang)
         assert_criteria_page_shows(page, changed, lang)
-        text = page.text
+        # The worked examples quote the test cases' answers (12 days among
+        # them), not the threshold: left out of this check.
+        text = re.sub(re.escape(words.text(lang, "pages.examples")) + "[^¶]*", "", page.text)
         for name in ("jours_minimum", "plafond_ressources"):
             old = format_parameter(original, name, lang)
             new = format_parameter(changed, name, lang)
@@ -1080,3 +1082,52 @@ def test_the_sources_page_typesets_what_it_generates(site):
     assert " :" not in french and " ;" not in french
     assert "Intermittents\u00a0: Netflix et Audiens" in french
     assert "(September 2019, exact day not published)" in english
+
+
+# ---------------------------------------------------------------------------
+# Each criterion beside its evidence: rule as YAML, other reading, examples
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_criteria_page_shows_each_rule_its_other_reading_and_examples(site, lang):
+    from sitebuild.pages import _in_any, worked_examples
+
+    ruleset = loader.load(loader.default_rules())
+    text = page_text(site, lang, "criteres")
+    statuses = [words.text(lang, f"pages.example_status.{s}") for s in ("met", "unmet", "unknown")]
+    others = [r for r in ruleset["readings"] if not r.get("adopted")]
+    sections = text.split(words.text(lang, "pages.rule_yaml"))
+    assert len(sections) == len(ruleset["criteria"]) + 1
+    examples = worked_examples(ruleset, lang)
+    for criterion, section in zip(ruleset["criteria"], sections[1:], strict=True):
+        assert f"id: {criterion['id']}" in section
+        assert words.text(lang, "pages.examples") in section
+        # one met, one unmet, one unknown, in that order
+        assert [e["status"] for e in examples[criterion["id"]]] == statuses
+        shown = section.split(words.text(lang, "pages.examples"), 1)[1]
+        for example in examples[criterion["id"]]:
+            assert example["answers"][0]["value"] in shown, (criterion["id"], example)
+    for reading in others:
+        title = render_text(ruleset, reading["title"], lang)
+        shown = text.count(title)
+        beside = sum(_in_any(reading["combine"], c["id"]) for c in ruleset["criteria"])
+        assert shown == 1 + beside, (title, shown, beside)
+
+
+def test_the_criteria_examples_follow_the_rules(tmp_path):
+    """The worked examples are the engine's, at build time: another threshold,
+    other examples."""
+    import copy
+
+    from sitebuild.pages import worked_examples
+
+    ruleset = loader.load(loader.default_rules())
+    changed = copy.deepcopy(ruleset)
+    changed["parameters"]["jours_minimum"]["value"] = 13
+    before = worked_examples(ruleset, "fr")["travail_secteur"]
+    after = worked_examples(changed, "fr")["travail_secteur"]
+    assert before != after
+    assert (
+        worked_examples(ruleset, "fr")["statut_intermittent"]
+        == worked_examples(changed, "fr")["statut_intermittent"]
+    )

@@ -110,10 +110,12 @@ RESULT_VIEW = """() => {
     amount: result.getAttribute('data-amount'),
     criteria: [...result.querySelectorAll('[data-criterion]')]
       .map((li) => ({ id: li.dataset.criterion, status: li.dataset.status })),
-    shown: [...result.querySelectorAll('[data-slot=reliability], [data-slot=reading]')]
-      .filter((p) => p.checkVisibility()).map((p) => p.textContent),
   };
 }"""
+# The reliability line and what another reading would have answered, as shown.
+SHOWN_VIEW = """() => [...document.querySelectorAll(
+  '#selfcheck-result [data-slot=reliability], #selfcheck-result [data-slot=reading]')]
+  .filter((p) => p.checkVisibility()).map((p) => p.textContent)"""
 FORM_STATE = """() => ({
   checked: [...document.querySelectorAll('#selfcheck-form input:checked')]
     .map((i) => i.name || i.dataset.unknownFor),
@@ -281,7 +283,7 @@ def test_corpus_cases_as_share_links(widget_page, served, engine_name, lang, cap
             else:  # no answer: nothing to put in a link; the empty form instead
                 without_answers.append(case["id"])
                 clear(page)
-            got = page.call(RESULT_VIEW)
+            got = {**page.call(RESULT_VIEW), "shown": page.call(SHOWN_VIEW)}
         except TimeoutError as error:
             failures.append(f"{case['id']}: {error}")
             continue
