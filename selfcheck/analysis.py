@@ -101,6 +101,19 @@ class Structure:
             cached = self._judged[key] = (met, first)
         return cached
 
+    def reading_size(self, combine: dict) -> int:
+        """How many combinations of criterion values evaluating the reading
+        ``combine`` may try: per group, at most one per combination of its
+        answer classes and one per set of values of the criteria it decides."""
+        used = criteria_in(combine)
+        ids = [c["id"] for c in self.rules["criteria"]]
+        size = 1
+        for group in self.groups:
+            count = sum(1 for i in group.criteria if ids[i] in used)
+            if count:
+                size *= min(2**count, max(1, group.size))
+        return size
+
     def over_budget(self, budget: int = GROUP_BUDGET) -> list:
         """The groups whose combinations exceed ``budget``."""
         return [g for g in self.groups if g.size > budget]
@@ -211,6 +224,28 @@ class Situation:
             {self.structure.amount(m) for m in range(none + 1) if self._ok_failures[m] == 0}
         )
 
+    def reading_verdict(self, combine: dict) -> str:
+        """The verdict under one reading of how the criteria combine (a tree
+        of ``all`` / ``any`` over criterion ids), over every completion of the
+        answers: groups are independent, so the criterion values possible
+        together are the product of each group's own (bounded by the loader:
+        ``Structure.reading_size``)."""
+        ids = [c["id"] for c in self.structure.rules["criteria"]]
+        used = criteria_in(combine)
+        choices = []
+        for local in self.locals:
+            positions = [(p, ids[i]) for p, i in enumerate(local.group.criteria) if ids[i] in used]
+            if positions:
+                choices.append(
+                    {tuple((name, met[p]) for p, name in positions) for met in local.criteria}
+                )
+        truths = set()
+        for pick in itertools.product(*choices):
+            truths.add(combination_holds(combine, dict(pair for part in pick for pair in part)))
+            if len(truths) == 2:
+                return "undetermined"
+        return "eligible" if truths == {True} else "ineligible"
+
     def criterion_status(self, index: int):
         """True, False or None (depends on the open answers) for one criterion."""
         g = next(i for i, local in enumerate(self.locals) if index in local.group.criteria)
@@ -264,6 +299,25 @@ class Situation:
                 if amount(min(first_a, pick)) != amount(min(first_b, pick)):
                     return True
         return False
+
+
+def criteria_in(combine) -> set:
+    """The criterion ids a reading names."""
+    if isinstance(combine, str):
+        return {combine}
+    found: set = set()
+    for item in combine.get("all", combine.get("any", ())):
+        found |= criteria_in(item)
+    return found
+
+
+def combination_holds(combine, values: dict) -> bool:
+    """A reading on criterion values (each criterion id → True or False)."""
+    if isinstance(combine, str):
+        return values[combine]
+    if "all" in combine:
+        return all(combination_holds(item, values) for item in combine["all"])
+    return any(combination_holds(item, values) for item in combine["any"])
 
 
 def _can_meet(local: Local) -> bool:

@@ -307,10 +307,15 @@ def format_text(result: dict, engine: Engine, lang: str) -> str:
             version=ruleset["version"],
             checked_on=result["rules"]["checked_on"],
         ),
-        "",
-        f"{say('result.verdict')}{sep}{say('result.verdicts.' + result['verdict'])}",
-        f"{say('result.amount_label')}{sep}{result['display']['amount_value']}",
     ]
+    display = result["display"]
+    # The result as the site words it: the verdict sentence (in the past once
+    # the fund is closed), its hint, the amount line when there is an amount.
+    if display["notice"]:
+        lines.append(display["notice"])
+    lines += ["", display["verdict"], display["hint"]]
+    if display["amount"]:
+        lines.append(display["amount"])
     lines += ["", f"{say('result.criteria')}{colon(lang)}"]
     for criterion, shown in zip(result["criteria"], result["display"]["criteria"], strict=True):
         lines.append(f"  {shown['mark']} {criterion['title']}")
@@ -326,14 +331,16 @@ def format_text(result: dict, engine: Engine, lang: str) -> str:
             lines.append(f"  - {item['text']}")
         if items:
             lines.append("")
-    if result["display"]["confidence"]:
-        lines += [result["display"]["confidence"], ""]
+    said = [t for t in (display["confidence"], display["reading"]) if t]
+    if said:
+        lines += [*said, ""]
     if result["missing"]:
         lines.append(f"{say('result.next')}{colon(lang)}")
         for key in result["missing"]:
             lines.append(f"  - {key}{sep}{render_text(ruleset, questions[key]['label'], lang)}")
     else:
         lines.append(say("result.nothing"))
+    lines += ["", display["disclaimer"]]
     return "\n".join(lines) + "\n"
 
 

@@ -17,7 +17,7 @@ import math
 from . import words
 from .analysis import Situation, Structure
 from .conditions import quantity_value, questions_in, walk
-from .explain import Explanation, describe
+from .explain import LEVELS, Explanation, criterion_level, describe
 from .formatting import format_date, format_money, join_or, quote, render_text
 from .phrasing import condition_text
 
@@ -179,6 +179,7 @@ class Engine:
             eligible_if=[],
             would_change=[],
             confidence=None,
+            readings=[],
             display=self._display_errors(errors, lang),
         )
         return result
@@ -222,6 +223,19 @@ class Engine:
             )
         explanation = Explanation(self.structure, situation, clean)
         level, basis = explanation.confidence(verdict, amount)
+        readings = [
+            {
+                "id": reading["id"],
+                "adopted": bool(reading.get("adopted")),
+                "verdict": verdict
+                if reading.get("adopted")
+                else situation.reading_verdict(reading["combine"]),
+                "confidence": reading["confidence"],
+                "sources": [_source(self._sources[s]) for s in reading["sources"]],
+            }
+            for reading in rules.get("readings", ())
+        ]
+        level, basis = self._reading_cap(level, basis, verdict, readings)
         result = self._header(lang)
         result.update(
             verdict=verdict,
@@ -236,9 +250,46 @@ class Engine:
                 explanation.would_change(verdict, amount), "would_change", lang
             ),
             confidence=level,
+            readings=readings,
         )
         result["display"] = self._display(result, lang, basis)
         return result
+
+    def _reading_cap(self, level, basis: list, verdict: str, readings: list) -> tuple:
+        """A settled verdict that another reading would not give is no surer
+        than the adopted reading: its level caps the result's, and it joins
+        what the result rests on."""
+        if level is None or all(r["verdict"] == verdict for r in readings):
+            return level, basis
+        adopted = next(r for r in self.rules["readings"] if r.get("adopted"))
+        cap = adopted["confidence"]
+        if LEVELS.index(cap) < LEVELS.index(level):
+            return cap, [adopted]
+        if cap == level:
+            return level, [*basis, adopted]
+        return level, basis
+
+    def _reading_sentences(self, result: dict, lang: str) -> str:
+        """What each other reading would have answered, and why it is not the
+        one adopted: one sentence each, for the readings that differ."""
+        verdict = result["verdict"]
+        if verdict == "undetermined":
+            return ""
+        declared = {r["id"]: r for r in self.rules.get("readings", ())}
+        said = []
+        for reading in result["readings"]:
+            if reading["adopted"] or reading["verdict"] == verdict:
+                continue
+            rule = declared[reading["id"]]
+            said.append(
+                words.text(
+                    lang,
+                    f"result.other_reading.{self._tense()}.{reading['verdict']}",
+                    reading=render_text(self.rules, rule["title"], lang),
+                    why=render_text(self.rules, rule["note"], lang),
+                )
+            )
+        return " ".join(said)
 
     def _tense(self) -> str:
         """How results speak of the fund: in the conditional past once it is
@@ -321,7 +372,9 @@ class Engine:
         questions = {q["id"]: q for q in rules["questions"]}
         for criterion, rule in zip(result["criteria"], rules["criteria"], strict=True):
             moot = verdict == "ineligible" and criterion["status"] == "unknown"
-            level = words.text(lang, f"levels.{criterion['confidence']}")
+            # the level of the branch that met or failed it, when it has its own
+            sure = criterion_level(rules, rule, self._answers, criterion["status"])
+            level = words.text(lang, f"levels.{sure}")
             asked = [k for k in result["missing"] if k in self._criterion_keys[rule["id"]]]
             criteria.append(
                 {
@@ -348,10 +401,17 @@ class Engine:
             "criteria": criteria,
             "rules": self._rules_line(lang),
             "disclaimer": render_text(rules, rules["result"]["disclaimer"], lang),
+            "notice": self._notice(lang),
             "confidence": self._confidence_line(result["confidence"], basis, lang),
+            "reading": self._reading_sentences(result, lang),
             "warnings": self._warnings(lang),
             "errors": [],
         }
+
+    def _notice(self, lang: str) -> str:
+        """The fund's status today, as every page shows it (``status.notice``)."""
+        notice = self.rules.get("status", {}).get("notice")
+        return render_text(self.rules, notice, lang) if notice else ""
 
     def _warnings(self, lang: str) -> list:
         """Answers above a bound a source gives (``plausible``): a warning the
@@ -372,9 +432,10 @@ class Engine:
         """« Fiabilité de ce résultat : moyenne — elle repose sur : … »."""
         if level is None:
             return ""
+        key = "result.confidence_line_low" if level == "low" else "result.confidence_line"
         return words.text(
             lang,
-            "result.confidence_line",
+            key,
             level=words.text(lang, f"levels.{level}"),
             basis=words.entry(lang, "format.list").join(
                 self._basis_text(node, lang) for node in basis
@@ -385,6 +446,8 @@ class Engine:
         """What a confidence rests on: a criterion (its title), a comparison
         (the rules' words for it), or the amount (its ``basis``)."""
         rules = self.rules
+        if any(node is reading for reading in rules.get("readings", ())):
+            return render_text(rules, node["title"], lang)
         if node is rules["amount"]:
             amount = rules["amount"]
             said = amount.get("basis") or amount.get("cited_for") or rules["name"]
@@ -425,7 +488,9 @@ class Engine:
             "criteria": [],
             "rules": "",
             "disclaimer": "",
+            "notice": "",
             "confidence": "",
+            "reading": "",
             "warnings": [],
             "errors": shown,
         }
@@ -483,6 +548,7 @@ def evaluate(rules: dict, answers, lang: str = "fr") -> dict:
             "eligible_if": [],
             "would_change": [],
             "confidence": None,
+            "readings": [],
             "display": None,
         }
     return engine.evaluate(answers, lang)

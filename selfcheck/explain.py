@@ -342,6 +342,17 @@ class Explanation:
         return (level, amount)
 
 
+def criterion_level(rules: dict, criterion: dict, answers: dict, status: str) -> str:
+    """How sure a criterion's status is under the answers: the level of the
+    part that met or failed it (a branch with its own confidence), else the
+    criterion's."""
+    level = criterion["confidence"]
+    if status not in ("met", "unmet"):
+        return level
+    found = _node_confidence(rules, criterion["condition"], answers, status == "met", level)
+    return found[0] if found is not None else level
+
+
 def _weakest(parts: list) -> tuple[str, list]:
     """(the weakest level, every distinct node at that level, in order)."""
     level = min((lvl for lvl, _ in parts), key=LEVELS.index)

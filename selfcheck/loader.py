@@ -403,6 +403,8 @@ def _semantic_problems(data: dict):
     for dotted, node in iter_conditions(data):
         yield from _condition_problems(node, _split(dotted), params, questions)
 
+    yield from _reading_problems(data)
+
     # languages: a catalogue for each, and every text in each
     langs = data["languages"]
     for i, lang in enumerate(langs):
@@ -432,6 +434,46 @@ def _semantic_problems(data: dict):
         for match in _PLACEHOLDER.finditer(text):
             if match.group(1) not in params:
                 yield path, f"unknown placeholder {{{cut(match.group(1))}}} (no such parameter)"
+
+
+def _reading_problems(data: dict):
+    """Readings name criteria that exist; exactly one is adopted, and it
+    requires every criterion: the engine's exact analysis (missing questions,
+    amounts, explanations) is that of every criterion required, and the other
+    readings only qualify the verdict."""
+    readings = data.get("readings")
+    if not readings:
+        return
+    yield from _duplicates(readings, "readings")
+    ids = [c["id"] for c in data["criteria"]]
+    if len(set(ids)) != len(ids):
+        return  # the duplicate criterion is the problem to report
+
+    def names(node, path):
+        if isinstance(node, str):
+            if node not in ids:
+                yield path, f"unknown criterion {quoted(node)} (criteria: {', '.join(ids)})"
+            return
+        for kind, items in node.items():
+            for i, item in enumerate(items):
+                yield from names(item, (*path, kind, i))
+
+    for i, reading in enumerate(readings):
+        yield from names(reading["combine"], ("readings", i, "combine"))
+    adopted = [i for i, r in enumerate(readings) if r.get("adopted")]
+    if len(adopted) != 1:
+        shown = ", ".join(readings[i]["id"] for i in adopted) or "none"
+        yield ("readings",), f"exactly one reading must be adopted: true (adopted: {shown})"
+        return
+    combine = readings[adopted[0]]["combine"]
+    items = combine.get("all")
+    if items is None or sorted(map(str, items)) != sorted(ids):
+        where = ("readings", adopted[0], "combine", *(("all",) if items is not None else ()))
+        yield (
+            where,
+            "the adopted reading must be {all: [...]} naming every criterion once "
+            f"({', '.join(ids)}); other combinations are declared as readings not adopted",
+        )
 
 
 def _number_problems(data):
@@ -595,6 +637,17 @@ def _budget_problems(data: dict):
                 "split the conditions so that fewer questions depend on each other"
             ),
         )
+    for i, reading in enumerate(data.get("readings", ())):
+        size = structure.reading_size(reading["combine"])
+        if size > GROUP_BUDGET:
+            yield (
+                ("readings", i, "combine"),
+                (
+                    f"evaluating this reading may try {size:,} combinations of criterion "
+                    f"values, over the engine's budget of {GROUP_BUDGET:,}; "
+                    "name fewer criteria that share questions"
+                ),
+            )
 
 
 def rules_files(directory: Path = RULES_DIR) -> list[Path]:

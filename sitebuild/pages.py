@@ -21,11 +21,13 @@ import functools
 from pathlib import Path
 
 import jinja2
+import yaml
 from markupsafe import Markup
 
 from selfcheck import words
-from selfcheck.conditions import condition_value, quantity_value
-from selfcheck.engine import rules_line
+from selfcheck.conditions import condition_value, quantity_value, questions_in
+from selfcheck.engine import Engine, rules_line
+from selfcheck.form import recap
 from selfcheck.formatting import colon, format_date, format_quantity, render_text
 from selfcheck.phrasing import comparison_parts
 
@@ -156,6 +158,7 @@ def criteria_markdown(ruleset: dict, lang: str) -> str:
     caveat = ruleset.get("caveat")
     amount = ruleset["amount"]
     currency = amount["currency"]
+    examples = worked_examples(ruleset, lang)
     return (
         environment()
         .get_template("criteria.md")
@@ -171,11 +174,32 @@ def criteria_markdown(ruleset: dict, lang: str) -> str:
                     "id": c["id"],
                     "title": text(c["title"]),
                     "lines": condition_lines(ruleset, c["condition"], lang),
+                    "yaml": Markup(criterion_yaml(c)),
                     "note": text(c["note"]),
                     "confidence": _level(c["confidence"], lang),
                     "sources": links(c["sources"]),
+                    "readings": [
+                        {
+                            "title": text(r["title"]),
+                            "note": text(r["note"]),
+                            "sources": links(r["sources"]),
+                        }
+                        for r in ruleset.get("readings", ())
+                        if not r.get("adopted") and _in_any(r["combine"], c["id"])
+                    ],
+                    "examples": examples.get(c["id"], []),
                 }
                 for c in ruleset["criteria"]
+            ],
+            readings=[
+                {
+                    "title": text(r["title"]),
+                    "note": text(r["note"]),
+                    "adopted": bool(r.get("adopted")),
+                    "confidence": _level(r["confidence"], lang),
+                    "sources": links(r["sources"]),
+                }
+                for r in ruleset.get("readings", ())
             ],
             amount={
                 "text": text(amount["text"]) if "text" in amount else "",
@@ -209,6 +233,80 @@ def criteria_markdown(ruleset: dict, lang: str) -> str:
     )
 
 
+def criterion_yaml(criterion: dict) -> str:
+    """A criterion's condition as the rules file states it, in YAML."""
+    return yaml.safe_dump(
+        {"id": criterion["id"], "condition": _without_words(criterion["condition"])},
+        allow_unicode=True,
+        sort_keys=False,
+        width=88,
+    )
+
+
+def _without_words(node):
+    """A condition without its ``says`` (the words shown above it): the logic."""
+    if isinstance(node, dict):
+        return {k: _without_words(v) for k, v in node.items() if k != "says"}
+    if isinstance(node, list):
+        return [_without_words(item) for item in node]
+    return node
+
+
+def _in_any(combine, criterion_id: str, inside: bool = False) -> bool:
+    """Does a reading combine this criterion with ``any`` (where another
+    reading lets it be replaced by another criterion)?"""
+    if isinstance(combine, str):
+        return inside and combine == criterion_id
+    kind, items = next(iter(combine.items()))
+    return any(_in_any(item, criterion_id, inside or kind == "any") for item in items)
+
+
+# The shared test corpus of a rule set, read at build time for the criteria
+# page's worked examples: a changed threshold changes the examples.
+CASES_DIR = Path(__file__).resolve().parent.parent / "tests" / "cases"
+EXAMPLE_STATUSES = ("met", "unmet", "unknown")
+
+
+def worked_examples(ruleset: dict, lang: str) -> dict:
+    """criterion id → up to one corpus case per status (met, unmet, unknown),
+    evaluated by the engine now: each criterion's own answers and status."""
+    path = CASES_DIR / f"{ruleset['id']}.yaml"
+    if not path.is_file():
+        return {}
+    cases = yaml.safe_load(path.read_text(encoding="utf-8")).get("cases", [])
+    engine = Engine(ruleset)
+    questions = {q["id"]: q for q in ruleset["questions"]}
+    found: dict = {c["id"]: {} for c in ruleset["criteria"]}
+    for case in cases:
+        result = engine.evaluate(case["answers"], lang)
+        if result["errors"]:
+            continue
+        for criterion, rule in zip(result["criteria"], ruleset["criteria"], strict=True):
+            chosen = found[rule["id"]]
+            if criterion["status"] in chosen:
+                continue
+            keys = [k for k in questions if k in questions_in(rule["condition"])]
+            shown = {
+                row["question"]: row["value"]
+                for row in recap(ruleset, case["answers"], set(), lang)
+            }
+            chosen[criterion["status"]] = {
+                "answers": [
+                    {
+                        "label": render_text(
+                            ruleset, questions[k].get("short", questions[k]["label"]), lang
+                        ),
+                        "value": shown.get(k, words.text(lang, "pages.not_answered")),
+                    }
+                    for k in keys
+                ],
+                "status": words.text(lang, f"pages.example_status.{criterion['status']}"),
+            }
+    return {
+        cid: [chosen[s] for s in EXAMPLE_STATUSES if s in chosen] for cid, chosen in found.items()
+    }
+
+
 # ---------------------------------------------------------------------------
 # The sources page
 
@@ -228,15 +326,31 @@ def citations(ruleset: dict, lang: str) -> dict:
         link = f"[{_markdown_safe(title)}](criteres.md#{criterion['id']})"
         add(criterion["sources"], Markup(f"{word} {link}"))
     for section in ruleset.values():
+        # A section's facts, each with its own sources: a source is cited for
+        # what it states, not for the whole section.
+        for fact in section.get("facts", ()) if isinstance(section, dict) else ():
+            add(fact["sources"], render_text(ruleset, fact["cited_for"], lang))
         if isinstance(section, dict) and "cited_for" in section:
             what = render_text(ruleset, section["cited_for"], lang)
             add(section.get("sources", ()), what)
             add(section.get("combinable_sources", ()), what)
     for param in ruleset["parameters"].values():
-        add(param["sources"], render_text(ruleset, param["label"], lang).lower())
+        add(param["sources"], _lower_first(render_text(ruleset, param["label"], lang)))
     for step in [*ruleset.get("next_steps", ()), *ruleset.get("other_aids", ())]:
-        add(step.get("sources", ()), render_text(ruleset, step["text"], lang))
+        add(
+            step.get("sources", ()),
+            _lower_first(render_text(ruleset, step["text"], lang).rstrip(".")),
+        )
     return cited
+
+
+def _lower_first(text: str) -> str:
+    """A label inside a list: its first letter in lower case, unless the word is
+    an acronym or a name; month names and the rest as written."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and (first[1].isupper() or not first.isalpha()):
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def sources_markdown(ruleset: dict, lang: str) -> str:
@@ -247,11 +361,12 @@ def sources_markdown(ruleset: dict, lang: str) -> str:
         .render(
             t=functools.partial(words.text, lang),
             colon=colon(lang),
+            separator=words.typeset(words.entry(lang, "format.list"), lang),
             sources=[
                 {
                     "id": s["id"],
                     "heading": f"{s['outlet']} — {format_date(s['date'], lang)}",
-                    "title": s["title"],
+                    "title": words.typeset(s["title"], lang),
                     "url": s["url"],
                     "cited": cited[s["id"]],
                 }

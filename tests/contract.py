@@ -35,6 +35,7 @@ RESULT_KEYS = {
     "eligible_if",
     "would_change",
     "confidence",
+    "readings",
     "display",
 }
 DISPLAY_KEYS = {
@@ -46,7 +47,9 @@ DISPLAY_KEYS = {
     "criteria",
     "rules",
     "disclaimer",
+    "notice",
     "confidence",
+    "reading",
     "warnings",
     "errors",
 }

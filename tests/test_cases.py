@@ -76,6 +76,8 @@ def test_case(case, engine, ruleset, lang):
             assert sorted(got) == sorted(want), key
     if "confidence" in expect:
         assert result["confidence"] == expect["confidence"]
+    if "readings" in expect:
+        assert _other_readings(result) == expect["readings"]
     assert result["amount"] == expect["amount"]
     assert result["amount_options"] == expect["amount_options"]
     assert result["missing"] == expect["missing"]
@@ -202,7 +204,7 @@ def test_corpus_case_shape(corpus, ruleset):
         assert set(case) == {"id", "title", "exercises", "answers", "expect"}, case["id"]
         assert case["title"].strip()
         required = {"verdict", "amount", "amount_options", "criteria", "missing"}
-        optional = {"eligible_if", "would_change", "confidence"}
+        optional = {"eligible_if", "would_change", "confidence", "readings"}
         assert required <= set(case["expect"]) <= required | optional, case["id"]
         assert case["expect"]["verdict"] in VERDICTS
         assert set(case["expect"]["criteria"]) == set(criteria)
@@ -441,6 +443,8 @@ def test_every_corpus_against_its_rules(rules_path, corpus_case):
         got = {k: result[k] for k in ("verdict", "amount", "amount_options", "missing")}
         assert got == {k: expect[k] for k in got}
         assert {c["id"]: c["status"] for c in result["criteria"]} == expect["criteria"]
+        if "readings" in expect:
+            assert _other_readings(result) == expect["readings"]
         for key in ("eligible_if", "would_change", "confidence"):
             if key in expect and key != "confidence":
                 assert sorted(sorted(map(repr, i["when"])) for i in result[key]) == sorted(
@@ -448,6 +452,11 @@ def test_every_corpus_against_its_rules(rules_path, corpus_case):
                 )
             elif key in expect:
                 assert result[key] == expect[key]
+
+
+def _other_readings(result: dict) -> dict:
+    """The verdict of each reading not adopted, by id."""
+    return {r["id"]: r["verdict"] for r in result["readings"] if not r["adopted"]}
 
 
 @functools.cache

@@ -15,17 +15,25 @@ from selfcheck.parsing import write_number
 ROOT = Path(__file__).resolve().parent.parent
 
 SEP = {"fr": "\u00a0: ", "en": ": "}
+# The verdict sentences of the rules (result.verdicts), in the conditional
+# past of a closed fund, written out by hand.
 VERDICT_WORDS = {
     "fr": {
-        "eligible": "éligible",
-        "ineligible": "non éligible",
-        "undetermined": "pas encore déterminé",
+        "eligible": "Vous remplissiez probablement les conditions en avril 2020.",
+        "ineligible": "Vous ne remplissiez pas toutes les conditions en avril 2020.",
+        "undetermined": (
+            "Nous ne pouvons pas encore dire si vous remplissiez les conditions en avril 2020."
+        ),
     },
     "en": {
-        "eligible": "eligible",
-        "ineligible": "not eligible",
-        "undetermined": "not determined yet",
+        "eligible": "You would probably have qualified in April 2020.",
+        "ineligible": "You would not have met all the conditions in April 2020.",
+        "undetermined": "We cannot yet say whether you would have qualified in April 2020.",
     },
+}
+NOTICE = {
+    "fr": "Fonds d'avril 2020, très probablement clos.",
+    "en": "A fund of April 2020, very probably closed.",
 }
 SYMBOLS = {"met": "✓", "unmet": "✗", "unknown": "?"}
 NOTHING = {"fr": "Rien d'autre à répondre.", "en": "Nothing else to answer."}
@@ -82,10 +90,17 @@ def test_text(engine, ruleset, name, lang):
     assert lines[0] == f"{ruleset['name'][lang]} — " + header.format(
         v=ruleset["version"], d=ruleset["checked_on"]
     )
-    assert f"Verdict{sep}{VERDICT_WORDS[lang][verdict]}" in lines
+    assert lines[1] == NOTICE[lang]
+    assert VERDICT_WORDS[lang][verdict] in lines
+    assert not any(line.startswith("Verdict") for line in lines)
     result = engine.evaluate(answers, lang)
-    label = "Montant" if lang == "fr" else "Amount"
-    assert f"{label}{sep}{result['display']['amount_value']}" in lines
+    label = {"fr": "Montant de l'aide", "en": "Amount of the aid"}[lang]
+    if verdict == "eligible":
+        assert f"{label}{sep}{result['display']['amount_value']}" in lines
+    elif verdict == "ineligible":
+        assert not any(line.startswith(label) for line in lines)
+    assert lines[-1] == result["display"]["disclaimer"]
+    assert "estimation" in lines[-1] if lang == "fr" else "estimate" in lines[-1]
     for criterion, shown in zip(result["criteria"], result["display"]["criteria"], strict=True):
         assert f"  {SYMBOLS[criterion['status']]} {criterion['title']}" in lines
         # A criterion that no longer matters says so, not its "please answer".
@@ -103,7 +118,7 @@ def test_text(engine, ruleset, name, lang):
         assert NEXT[lang] in lines
         assert f"  - {first}{sep}{label}" in lines
     else:
-        assert lines[-1] == NOTHING[lang]
+        assert lines[-3] == NOTHING[lang]
 
 
 def test_text_shows_every_marker():
@@ -115,7 +130,7 @@ def test_text_shows_every_marker():
 def test_defaults_are_text_and_french():
     done = check('{"jours_travailles": 5}')
     assert done.returncode == 0
-    assert "Verdict\u00a0: non éligible" in done.stdout.splitlines()
+    assert VERDICT_WORDS["fr"]["ineligible"] in done.stdout.splitlines()
 
 
 # ---------------------------------------------------------------------------
@@ -259,7 +274,7 @@ def test_ask_to_eligible(engine, ruleset, lang):
     labels = _labels(ruleset, lang)
     asked = [key for key, label in labels.items() if f"\n{label}\n" in done.stdout]
     assert asked == expected
-    assert f"Verdict{SEP[lang]}{VERDICT_WORDS[lang]['eligible']}" in final.splitlines()
+    assert VERDICT_WORDS[lang]["eligible"] in final.splitlines()
 
 
 @pytest.mark.parametrize(
@@ -276,8 +291,8 @@ def test_ask_settles_early(ruleset, replies, asked, verdict):
     labels = _labels(ruleset, "fr")
     assert [k for k, label in labels.items() if f"\n{label}\n" in done.stdout] == asked
     if verdict == "ineligible":
-        assert done.stdout.splitlines()[-1] == NOTHING["fr"]
-    assert f"Verdict\u00a0: {VERDICT_WORDS['fr'][verdict]}" in done.stdout.splitlines()
+        assert done.stdout.splitlines()[-3] == NOTHING["fr"]
+    assert VERDICT_WORDS["fr"][verdict] in done.stdout.splitlines()
 
 
 def test_ask_invalid_replies_and_skips(ruleset):
@@ -287,8 +302,8 @@ def test_ask_invalid_replies_and_skips(ruleset):
     assert done.stdout.count("Réponse invalide") == 2  # x, peut-être
     # "abc" is not a number and -5 is negative: the engine says so
     assert done.stdout.count("error: jours_travailles:") == 2
-    tail = done.stdout.rsplit("Verdict", 1)[1]
-    assert tail.startswith("\u00a0: pas encore déterminé")
+    tail = done.stdout.rsplit(NOTICE["fr"], 1)[1]
+    assert tail.startswith("\n\n" + VERDICT_WORDS["fr"]["undetermined"])
     assert "  ✓ Être intermittent du spectacle (Annexe 8 ou 10)" in tail
 
 
@@ -302,3 +317,36 @@ def test_questions_table_is_the_readmes():
     assert table == done.stdout
     for key in ANSWER_KEYS:
         assert f"| `{key}` |" in done.stdout
+
+
+# The four examples of how the readings of the sources qualify a result: the
+# reliability each gives, and whether another reading would have said yes.
+READING_EXAMPLES = [
+    ({"statut": "technicien", "jours_travailles": 8, "droits_non_renouveles": True},
+     "ineligible", {"fr": "moyenne", "en": "medium"}, True),
+    ({"statut": "autre"}, "ineligible", {"fr": "élevée", "en": "high"}, False),
+    ({"statut": "technicien", "jours_travailles": 8, "droits_non_renouveles": False,
+      "droits_ouverts_2019": True}, "ineligible", {"fr": "élevée", "en": "high"}, False),
+    ({"statut": "artiste", "jours_travailles": 30, "droits_non_renouveles": True,
+      "ressources": 20000}, "eligible", {"fr": "moyenne", "en": "medium"}, False),
+]  # fmt: skip
+RELIABILITY = {
+    "fr": "Fiabilité de ce résultat\u00a0: {level}.",
+    "en": "Reliability of this result: {level}.",
+}
+OTHER_YES = {
+    "fr": "vous auriez rempli les conditions\u00a0; nous ne la retenons pas, car ",
+    "en": "you would have qualified; we do not adopt it because ",
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(("answers", "verdict", "level", "other_yes"), READING_EXAMPLES)
+def test_text_says_what_another_reading_would_have_answered(
+    answers, verdict, level, other_yes, lang
+):
+    done = check(json.dumps(answers), "--lang", lang)
+    assert done.returncode == 0, done.stderr
+    assert VERDICT_WORDS[lang][verdict] in done.stdout.splitlines()
+    assert RELIABILITY[lang].format(level=level[lang]) in done.stdout
+    assert (OTHER_YES[lang] in done.stdout) is other_yes

@@ -139,8 +139,8 @@ def test_cli_json(imaginary, lang, case_id):
             {"age": 70, "instrument": "accordeon", "amendes": 2, "membre": True},
             [
                 "Fonds imaginaire pour les musiciens de rue (exemple fictif) — règles 0.1.0",
-                "Verdict\u00a0: éligible",
-                "Montant\u00a0: 450\u00a0€",
+                "Vous pourriez recevoir l'aide imaginaire.",
+                "Montant de l'aide\u00a0: 450\u00a0€",
                 "  ✓ Avoir au moins 18 ans",
                 "Rien d'autre à répondre.",
             ],
@@ -148,25 +148,27 @@ def test_cli_json(imaginary, lang, case_id):
         (
             "en",
             {"age": 70, "instrument": "accordeon", "amendes": 2, "membre": True},
-            ["Verdict: eligible", "Amount: €450", "  ✓ Be at least 18 years old"],
+            ["You could get the imaginary aid.", "Amount of the aid: €450",
+             "  ✓ Be at least 18 years old"],
         ),
         (
             "fr",
             {"age": 30, "instrument": "violon", "amendes": 0},
-            ["Verdict\u00a0: éligible", "200\u00a0€ ou 300\u00a0€", "À répondre ensuite",
+            ["Vous pourriez recevoir l'aide imaginaire.", "200\u00a0€ ou 300\u00a0€",
+             "À répondre ensuite",
              "  - membre\u00a0: Êtes-vous membre d'une association de musiciens de rue\u00a0?"],
         ),
         (
             "en",
             {"age": 17, "instrument": "amplifie"},
-            ["Verdict: not eligible", "Amount: none", "  ✗ Be at least 18 years old",
+            ["You do not meet the imaginary conditions.", "  ✗ Be at least 18 years old",
              "  ✗ Play an acoustic instrument", "  ? Have had fewer than 3 fines",
              "Nothing else to answer."],
         ),
         (
             "en",
             {"age": 70},
-            ["Verdict: not determined yet", "Amount: €450", "Answer next",
+            ["No conclusion yet.", "Possible amount: €450", "Answer next",
              "  - instrument: Which instrument do you play in the street?"],
         ),
     ],
@@ -192,9 +194,8 @@ def test_cli_invalid_answers():
 def test_cli_ask():
     done = run("ask", "--rules", FIXTURE_ARG, "--lang", "fr", stdin="30\n2\n0\noui\n")
     assert done.returncode == 0, done.stderr
-    tail = done.stdout.rsplit("Verdict", 1)[1]
-    assert tail.startswith("\u00a0: éligible")
-    assert "Montant\u00a0: 300\u00a0€" in tail
+    tail = done.stdout.rsplit("Vous pourriez recevoir l'aide imaginaire.", 1)[1]
+    assert "Montant de l'aide\u00a0: 300\u00a0€" in tail
 
 
 # ---------------------------------------------------------------------------

@@ -91,6 +91,7 @@ def check_against_brute_force(engine: Engine, rules: dict, answers: dict) -> Non
     assert result["amount"] == want["amount"]
     assert {c["id"]: c["status"] for c in result["criteria"]} == want["criteria"]
     assert result["missing"] == want["missing"]
+    assert {r["id"]: r["verdict"] for r in result["readings"]} == want["readings"]
 
 
 # ---------------------------------------------------------------------------
@@ -208,6 +209,24 @@ def _question(index: int, kind: str) -> dict:
     return question
 
 
+def _combination(ids: list):
+    """A random reading: all / any over criterion ids, nested."""
+    leaves = st.sampled_from(ids)
+    return st.recursive(
+        st.builds(
+            lambda kind, items: {kind: items},
+            st.sampled_from(["all", "any"]),
+            st.lists(leaves, min_size=1, max_size=3),
+        ),
+        lambda inner: st.builds(
+            lambda kind, items: {kind: items},
+            st.sampled_from(["all", "any"]),
+            st.lists(st.one_of(leaves, inner), min_size=1, max_size=3),
+        ),
+        max_leaves=5,
+    )
+
+
 @st.composite
 def random_rules(draw, max_questions: int = 5) -> dict:
     kinds = draw(
@@ -228,6 +247,26 @@ def random_rules(draw, max_questions: int = 5) -> dict:
             "note": text,
         }
         for i in range(draw(st.integers(min_value=1, max_value=3)))
+    ]
+    ids = [c["id"] for c in criteria]
+    readings = [
+        {
+            "id": "adopted",
+            "adopted": True,
+            "combine": {"all": ids},
+            "title": text,
+            "note": text,
+            "sources": ["s"],
+            "confidence": "medium",
+        },
+        {
+            "id": "other",
+            "combine": draw(_combination(ids)),
+            "title": text,
+            "note": text,
+            "sources": ["s"],
+            "confidence": "low",
+        },
     ]
     tiers = [
         {"amount": draw(st.sampled_from([100, 200, 300])), "condition": draw(_condition(questions))}
@@ -251,6 +290,7 @@ def random_rules(draw, max_questions: int = 5) -> dict:
         "parameters": {},
         "questions": questions,
         "criteria": criteria,
+        "readings": readings,
         "amount": {
             "currency": "EUR",
             "base": draw(st.sampled_from([50, 100])),
@@ -355,3 +395,51 @@ def test_random_rules_explanations_equal_brute_force(data):
 )  # fmt: skip
 def test_real_rules_explanations_equal_brute_force(ruleset, answers):
     check_explanations(ruleset, answers)
+
+
+# ---------------------------------------------------------------------------
+# Readings of how the criteria combine, over the whole answer grid
+
+
+def test_readings_over_the_whole_answer_grid(ruleset):
+    """Every answer set of the parity grid (tests/support/parity.py, the full
+    product): each reading's verdict is brute force's; a settled verdict that
+    another reading does not give is no surer than the adopted reading and says
+    what the other would have answered; one that every reading gives keeps the
+    reliability it has when the rules declare no reading."""
+    import itertools
+
+    from support.parity import grid_axes
+
+    from selfcheck.explain import LEVELS
+
+    axes = grid_axes(ruleset)
+    doms = domains(ruleset)
+    engine = Engine(ruleset)
+    plain = Engine({k: v for k, v in ruleset.items() if k != "readings"})
+    adopted = next(r for r in ruleset["readings"] if r.get("adopted"))
+    capped = kept = 0
+    for combo in itertools.product(*(values for _, values in axes)):
+        answers = {key: v for (key, _), v in zip(axes, combo, strict=True) if v is not None}
+        for lang in ruleset["languages"]:
+            result = engine.evaluate(answers, lang)
+            verdicts = {r["id"]: r["verdict"] for r in result["readings"]}
+            if lang == ruleset["languages"][0]:
+                assert verdicts == oracle.reading_verdicts(ruleset, answers, doms), answers
+            assert verdicts[adopted["id"]] == result["verdict"]
+            without = plain.evaluate(answers, lang)
+            differs = result["verdict"] != "undetermined" and any(
+                v != result["verdict"] for v in verdicts.values()
+            )
+            if differs:
+                capped += 1
+                assert LEVELS.index(result["confidence"]) <= LEVELS.index(adopted["confidence"])
+                assert result["confidence"] == min(
+                    without["confidence"], adopted["confidence"], key=LEVELS.index
+                ), answers
+                assert result["display"]["reading"], answers
+            else:
+                kept += 1
+                assert result["confidence"] == without["confidence"], answers
+                assert result["display"]["reading"] == "", answers
+    assert capped and kept  # the grid holds both kinds

@@ -368,7 +368,9 @@ def test_criteria_page_follows_a_change_of_the_rules_file(tmp_path):
     for lang in LANGS:
         page = criteria_page(tmp_path / "site", lang)
         assert_criteria_page_shows(page, changed, lang)
-        text = page.text
+        # The worked examples quote the test cases' answers (12 days among
+        # them), not the threshold: left out of this check.
+        text = re.sub(re.escape(words.text(lang, "pages.examples")) + "[^¶]*", "", page.text)
         for name in ("jours_minimum", "plafond_ressources"):
             old = format_parameter(original, name, lang)
             new = format_parameter(changed, name, lang)
@@ -995,3 +997,137 @@ def test_the_privacy_page_says_the_answers_stay_in_the_tab(site, lang, phrases):
     missing = [phrase for phrase in phrases if phrase not in text]
     assert not missing, f"{lang}: the privacy page does not say {missing}"
     assert "page's memory" not in text and "mémoire de la page" not in text
+
+
+# ---------------------------------------------------------------------------
+# Wordings a review of the site against the sources corrected: patterns that
+# catch their return, in every text a page is made from (docs, rules,
+# catalogues, site description) and in the built pages.
+
+MONTHS_EN = "january|february|march|april|may|june|july|august|september|october|november|december"
+RETURNING = [
+    # "you had had": the past perfect once is enough.
+    ("had had", re.compile(r"\bhad had\b")),
+    # The platform was announced for 15 April; no source says it opened that day.
+    (
+        "opened on 15 April",
+        re.compile(
+            r"opened (?:on|in|from) (?:15 )?April|a ouvert le 15 avril"
+            r"|ouverte (?:le|à partir du|en) (?:15 )?avril|(?<!pour l')ouverture de la plateforme"
+        ),
+    ),
+    # English month names take a capital.
+    ("lower-case month", re.compile(rf"\b(?:{MONTHS_EN}) (?:\d{{4}}|\d{{1,2}}\b)")),
+    # The fund is closed: its results and context speak in the past.
+    (
+        "present tense",
+        re.compile(r"n'est pas remplie\.|sont prolongés|Our sources do not publish"),
+    ),
+    # English the review flagged.
+    ("awkward English", re.compile(r"It took at least|or … or else|\baids of\b")),
+    # No source gives April as the end of the rights' window.
+    (
+        "April as an end",
+        re.compile(
+            r"(?:1er janvier 2020|droits_depuis \}\}|\{droits_depuis\}) et avril 2020"
+            r"|(?:1 January 2020|droits_depuis \}\}|\{droits_depuis\}) and April 2020"
+        ),
+    ),
+    # Only jeunediplome.net says « avant tout abattement ».
+    ("avant tout abattement", re.compile(r"(?:Les sources disent|sources say) .avant tout")),
+]
+
+
+def _wording_files() -> list[Path]:
+    return [
+        *sorted(DOCS.rglob("*.md")),
+        *sorted((REPO / "rules").glob("*.yaml")),
+        *sorted((REPO / "selfcheck" / "locales").glob("*.json")),
+        *sorted((REPO / "sitebuild" / "templates").glob("*.md")),
+        REPO / "mkdocs.yml",
+    ]
+
+
+@pytest.mark.parametrize(("name", "pattern"), RETURNING, ids=[r[0] for r in RETURNING])
+def test_corrected_wordings_do_not_return(name, pattern):
+    found = [
+        f"{path.relative_to(REPO)}:{number}: …{line[max(m.start() - 30, 0) : m.end() + 30]}…"
+        for path in _wording_files()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for m in pattern.finditer(line)
+    ]
+    assert not found, f"{name}:\n  " + "\n  ".join(found)
+
+
+@pytest.mark.parametrize(("name", "pattern"), RETURNING, ids=[r[0] for r in RETURNING])
+def test_corrected_wordings_are_not_in_the_built_pages(site, name, pattern):
+    found = [
+        f"{lang}/{slug}: …{text[max(m.start() - 30, 0) : m.end() + 30]}…"
+        for lang in LANGS
+        for slug in ("", "fonds", "contexte", "faq", "sources", "criteres", "mots-simples")
+        for text in [page_text(site, lang, slug)]
+        for m in pattern.finditer(text)
+    ]
+    assert not found, f"{name}:\n  " + "\n  ".join(found)
+
+
+def test_the_sources_page_typesets_what_it_generates(site):
+    """Titles typeset like every text, « Cité pour » items joined by the
+    language's list separator, no doubled or stray full stop."""
+    french = page_text(site, "fr", "sources")
+    english = page_text(site, "en", "sources")
+    for text in (french, english):
+        assert ".;" not in text and ".." not in text
+        assert not re.search(r";\S", text), re.search(r".{30};\S.{30}", text)
+    assert " :" not in french and " ;" not in french
+    assert "Intermittents\u00a0: Netflix et Audiens" in french
+    assert "(September 2019, exact day not published)" in english
+
+
+# ---------------------------------------------------------------------------
+# Each criterion beside its evidence: rule as YAML, other reading, examples
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_criteria_page_shows_each_rule_its_other_reading_and_examples(site, lang):
+    from sitebuild.pages import _in_any, worked_examples
+
+    ruleset = loader.load(loader.default_rules())
+    text = page_text(site, lang, "criteres")
+    statuses = [words.text(lang, f"pages.example_status.{s}") for s in ("met", "unmet", "unknown")]
+    others = [r for r in ruleset["readings"] if not r.get("adopted")]
+    sections = text.split(words.text(lang, "pages.rule_yaml"))
+    assert len(sections) == len(ruleset["criteria"]) + 1
+    examples = worked_examples(ruleset, lang)
+    for criterion, section in zip(ruleset["criteria"], sections[1:], strict=True):
+        assert f"id: {criterion['id']}" in section
+        assert words.text(lang, "pages.examples") in section
+        # one met, one unmet, one unknown, in that order
+        assert [e["status"] for e in examples[criterion["id"]]] == statuses
+        shown = section.split(words.text(lang, "pages.examples"), 1)[1]
+        for example in examples[criterion["id"]]:
+            assert example["answers"][0]["value"] in shown, (criterion["id"], example)
+    for reading in others:
+        title = render_text(ruleset, reading["title"], lang)
+        shown = text.count(title)
+        beside = sum(_in_any(reading["combine"], c["id"]) for c in ruleset["criteria"])
+        assert shown == 1 + beside, (title, shown, beside)
+
+
+def test_the_criteria_examples_follow_the_rules(tmp_path):
+    """The worked examples are the engine's, at build time: another threshold,
+    other examples."""
+    import copy
+
+    from sitebuild.pages import worked_examples
+
+    ruleset = loader.load(loader.default_rules())
+    changed = copy.deepcopy(ruleset)
+    changed["parameters"]["jours_minimum"]["value"] = 13
+    before = worked_examples(ruleset, "fr")["travail_secteur"]
+    after = worked_examples(changed, "fr")["travail_secteur"]
+    assert before != after
+    assert (
+        worked_examples(ruleset, "fr")["statut_intermittent"]
+        == worked_examples(changed, "fr")["statut_intermittent"]
+    )

@@ -398,7 +398,7 @@ function showNoResult(message) {
   result.dataset.amount = "";
   jump.hidden = true;
   $(".selfcheck-criteria").replaceChildren();
-  for (const name of ["ways", "reliability", "recap"]) slots(outcome)[name].replaceChildren();
+  for (const name of ["ways", "reliability", "reading", "recap"]) slots(outcome)[name].replaceChildren();
   outcome.hidden = true;
   waiting.textContent = message;
   waiting.hidden = false;
@@ -438,6 +438,9 @@ function render(view, touched, speak) {
   slot.ways.hidden = ways.length === 0;
   slot.reliability.textContent = shown.confidence;
   slot.reliability.hidden = shown.confidence === "";
+  // What another reading of the sources would have answered, and why not it.
+  slot.reading.textContent = shown.reading;
+  slot.reading.hidden = shown.reading === "";
   slot.recap.replaceChildren(
     ...view.recap.map((row) => {
       const item = clone(recapTemplate);

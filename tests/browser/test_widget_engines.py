@@ -114,6 +114,10 @@ RESULT_VIEW = """() => {
       .map((li) => ({ id: li.dataset.criterion, status: li.dataset.status })),
   };
 }"""
+# The reliability line and what another reading would have answered, as shown.
+SHOWN_VIEW = """() => [...document.querySelectorAll(
+  '#selfcheck-result [data-slot=reliability], #selfcheck-result [data-slot=reading]')]
+  .filter((p) => p.checkVisibility()).map((p) => p.textContent)"""
 FORM_STATE = """() => ({
   checked: [...document.querySelectorAll('#selfcheck-form input:checked')]
     .map((i) => i.name || i.dataset.unknownFor),
@@ -251,16 +255,20 @@ def clear(page: PageDriver) -> None:
 
 def expected_result(case: dict, lang: str) -> dict:
     """What the widget shows once the case's link is open (derived by hand in the
-    corpus: verdict, amount, each criterion's status)."""
+    corpus: verdict, amount, each criterion's status), and the reliability line
+    and what another reading would have answered, as CPython's engine writes
+    them (shown only when not empty)."""
     answers, expect = case["answers"], case["expect"]
     shared = fragment(RULES, answers, lang)
     if not shared:  # nothing answered: no result (README, widget contract)
-        return {"answers": "", "verdict": "", "amount": "", "criteria": []}
+        return {"answers": "", "verdict": "", "amount": "", "criteria": [], "shown": []}
+    display = Engine(RULES).evaluate(answers, lang)["display"]
     return {
         "answers": shared,
         "verdict": expect["verdict"],
         "amount": "" if expect.get("amount") is None else js_number(expect["amount"]),
         "criteria": [{"id": c, "status": expect["criteria"][c]} for c in CRITERIA],
+        "shown": [t for t in (display["confidence"], display["reading"]) if t],
     }
 
 
@@ -277,7 +285,7 @@ def test_corpus_cases_as_share_links(widget_page, served, engine_name, lang, cap
             else:  # no answer: nothing to put in a link; the empty form instead
                 without_answers.append(case["id"])
                 clear(page)
-            got = page.call(RESULT_VIEW)
+            got = {**page.call(RESULT_VIEW), "shown": page.call(SHOWN_VIEW)}
         except TimeoutError as error:
             failures.append(f"{case['id']}: {error}")
             continue

@@ -56,6 +56,26 @@ def outcome(rules: dict, complete: dict) -> tuple:
     return ("eligible", _constant(rules, rules["amount"]["base"]))
 
 
+def reading_holds(combine, truth: dict) -> bool:
+    """A reading of how the criteria combine, on each criterion's truth."""
+    if isinstance(combine, str):
+        return truth[combine]
+    if "all" in combine:
+        return all(reading_holds(item, truth) for item in combine["all"])
+    return any(reading_holds(item, truth) for item in combine["any"])
+
+
+def reading_verdicts(rules: dict, answers: dict, domains: dict) -> dict:
+    """Each declared reading's verdict over every completion, by id."""
+    seen = {r["id"]: set() for r in rules.get("readings", ())}
+    for complete in completions(rules, answers, domains):
+        truth = truths(rules, complete)
+        for reading in rules.get("readings", ()):
+            seen[reading["id"]].add(reading_holds(reading["combine"], truth))
+    names = {True: "eligible", False: "ineligible"}
+    return {k: names[v.pop()] if len(v) == 1 else "undetermined" for k, v in seen.items()}
+
+
 def _walk(node: dict):
     yield node
     for child in [*node.get("all", ()), *node.get("any", ())]:
@@ -115,6 +135,7 @@ def expected(rules: dict, answers: dict, domains: dict) -> dict:
     names = {True: "met", False: "unmet"}
     return {
         "verdict": verdict,
+        "readings": reading_verdicts(rules, answers, domains),
         "amount_options": options,
         "amount": options[0] if verdict == "eligible" and len(options) == 1 else None,
         "criteria": {k: names[v.pop()] if len(v) == 1 else "unknown" for k, v in statuses.items()},
