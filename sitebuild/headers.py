@@ -20,6 +20,9 @@ get what production gets.
   path changes with each build.
 - ``Content-Type: application/wasm`` for ``.wasm`` (Pyodide does not start
   otherwise).
+- The open data (``api/``, sitebuild/api.py) may be read from any origin:
+  ``Access-Control-Allow-Origin: *``, and ``application/json`` for its JSON
+  files whatever the host guesses.
 
 Paths start with the path of ``site_url`` (``SITE_URL``), the site's place on
 its host: ``/`` for a site at a host's root, ``/fonds/`` under a sub-path (then
@@ -131,7 +134,22 @@ def rules(site: Path, root: str = "/") -> list[Rule]:
         content_type = TYPES.get(Path(relative).suffix)
         if content_type:
             result.append(Rule(root + relative, [("Content-Type", content_type)]))
+    result += open_data_rules(files, root)
     return result
+
+
+OPEN_DATA = "api/"
+OPEN_DATA_HEADERS = [("Access-Control-Allow-Origin", "*")]
+
+
+def open_data_rules(files: list[str], root: str) -> list[Rule]:
+    """Any site may fetch the open data; its JSON is sent as JSON."""
+    if not any(path.startswith(OPEN_DATA) for path in files):
+        return []
+    return [
+        Rule(f"{root}{OPEN_DATA}*", list(OPEN_DATA_HEADERS)),
+        Rule(f"{root}{OPEN_DATA}*.json", [("Content-Type", "application/json")]),
+    ]
 
 
 def render(rule_list: list[Rule]) -> str:

@@ -10,7 +10,8 @@
   of the page's language.
 - ``on_page_context`` gives the self-check page (front matter ``template:
   selfcheck.html``) its widget's context (sitebuild/widget.py).
-- ``on_post_build`` writes the self-check's files (sitebuild/bundle.py),
+- ``on_post_build`` writes the self-check's files (sitebuild/bundle.py), the
+  open data (sitebuild/api.py),
   checks the built pages, and writes the host's headers, ``_headers``
   (sitebuild/headers.py).
 - Sub-paths: ``site_url`` comes from ``SITE_URL`` (mkdocs.yml); the home pages'
@@ -30,7 +31,7 @@ from mkdocs.exceptions import PluginError
 
 from selfcheck import loader, words
 from selfcheck.formatting import format_date, render_text
-from sitebuild import headers, pages, widget
+from sitebuild import api, headers, pages, widget
 from sitebuild.bundle import Bundle, check_pages, write_service_worker
 from sitebuild.compress import compress_site
 
@@ -145,6 +146,7 @@ def on_post_build(config, **kwargs):
     site = Path(config["site_dir"])
     bundle = Bundle.for_rules(_state["rules"])
     bundle.write(site)
+    api.write(site, _state["rules"], bundle, config.get("site_url"))
     check_pages(site)
     if _last_build(config):  # the whole site is there: the service worker, then compression
         write_service_worker(bundle, site)
