@@ -32,7 +32,7 @@ from selfcheck import loader
 from selfcheck.conditions import OPERATORS
 from selfcheck.engine import VERDICTS
 from selfcheck.formatting import render_text
-from sitebuild.bundle import ROOT, BuildError, Bundle
+from sitebuild.bundle import ROOT, BuildError, Bundle, _version
 
 API = "api/v1"  # from the site root
 CASES_DIR = ROOT / "tests" / "cases"
@@ -54,8 +54,11 @@ def _address(site_url: str | None, name: str) -> str:
     return urljoin(site_url, f"{API}/{name}") if site_url else name
 
 
-def wheel_name(bundle: Bundle) -> str:
-    return bundle.wheel_path.rsplit("/", 1)[-1]
+def wheel_name() -> str:
+    """The wheel's name, which pip reads the engine's version from: its
+    address stays while the engine's version does (``openapi.json`` names it;
+    the pages give it, ``{{ open_data.wheel }}``)."""
+    return f"selfcheck-{_version()}-py3-none-any.whl"
 
 
 # ---------------------------------------------------------------------------
@@ -329,7 +332,7 @@ def openapi(rules: dict, bundle: Bundle, site_url: str | None = None) -> dict:
     """OpenAPI 3.1: the static files, each a GET. Schemas are referenced by
     their address, relative to this document's."""
     name = render_text(rules, rules["name"], "en") if "en" in rules["languages"] else rules["id"]
-    wheel = wheel_name(bundle)
+    wheel = wheel_name()
     return {
         "openapi": "3.1.0",
         "info": {
@@ -418,7 +421,7 @@ def write(site_dir, rules: dict, bundle: Bundle, site_url: str | None = None) ->
     for name, document in documents(rules, bundle, site_url).items():
         text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
         _write(folder / name, text.encode())
-    _write(folder / wheel_name(bundle), bundle.wheel_bytes)
+    _write(folder / wheel_name(), bundle.wheel_bytes)
     return folder
 
 

@@ -233,9 +233,18 @@ def test_any_origin_may_fetch_the_json_and_the_wheel(api):
         assert status == 200 and "Access-Control-Allow-Origin" not in got
 
 
+def documented_snippet(base: str) -> str:
+    """The Python example of the English open-data page, pointed at ``base``."""
+    page = (REPO / "docs" / "en" / "donnees-ouvertes.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", page, re.DOTALL).group(1)
+    code = code.replace("{{ open_data.folder }}", "api/v1")
+    assert "https://example.org/" in code
+    return code.replace("https://example.org/", base)
+
+
 def test_pip_install_of_the_wheels_url_evaluates_a_case(api, tmp_path):
     """A fresh virtual environment, the wheel's URL from the local server, then
-    three lines of Python (docs/*/donnees-ouvertes.md)."""
+    the open-data page's example: imports and three lines."""
     document = read(api, "openapi.json")
     wheel = next(path for path in document["paths"] if path.endswith(".whl"))
     case = read(api, "cases.json")["cases"][0]
@@ -249,23 +258,17 @@ def test_pip_install_of_the_wheels_url_evaluates_a_case(api, tmp_path):
             check=False,
         )
         assert install.returncode == 0, install.stdout + install.stderr
-        three_lines = (
-            "import json, sys, urllib.request\n"
-            "from selfcheck.engine import evaluate\n"
-            f"rules = json.load(urllib.request.urlopen('{base}api/v1/rules.json'))\n"
-            "print(json.dumps(evaluate(rules, json.loads(sys.argv[1]))))\n"
-        )
         run = subprocess.run(
-            [python, "-c", three_lines, json.dumps(case["answers"])],
+            [python, "-c", documented_snippet(base)],
             capture_output=True,
             text=True,
             check=False,
             cwd=tmp_path,  # not the repository: the installed wheel, not ./selfcheck
         )
     assert run.returncode == 0, run.stderr
-    result = json.loads(run.stdout)
-    assert result == json.loads(json.dumps(evaluate(RULES, case["answers"])))
-    assert result["verdict"] == case["expect"]["verdict"]
+    expected = case["expect"]["verdict"]
+    assert run.stdout.split() == [expected, expected]
+    assert evaluate(RULES, case["answers"], "en")["verdict"] == expected
 
 
 def test_the_readme_nginx_example_lets_any_origin_read_the_open_data():
