@@ -111,10 +111,11 @@ def site_files(site: Path) -> list[str]:
 
 def rules(site: Path, root: str = "/") -> list[Rule]:
     """The rules for the built site in ``site``, whose public path is ``root``."""
+    files = site_files(site)
     result = [
         Rule(f"{root}*", [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff")])
     ]
-    files = site_files(site)
+    result = framing_rules(result, files, root)
     if WORKER in files:
         result.append(Rule(root + WORKER, [("Content-Security-Policy", WORKER_CSP)]))
     immutable: list[str] = []
@@ -136,6 +137,59 @@ def rules(site: Path, root: str = "/") -> list[Rule]:
             result.append(Rule(root + relative, [("Content-Type", content_type)]))
     result += open_data_rules(files, root)
     return result
+
+
+# The folders of the embeddable self-check (sitebuild/embed.py): the only
+# pages another site may frame.
+EMBED_FOLDER = "embed/"
+EMBED_CSP = PAGE_CSP + "; frame-ancestors *"
+EMBED_CACHE = "public, max-age=300"  # embed.js: its address is the contract
+EMBED_SCRIPT = "embed.js"
+
+
+def embed_folders(files: list[str]) -> list[str]:
+    """``embed/`` and ``<lang>/embed/`` when they hold a page."""
+    return [
+        path[: -len("index.html")]
+        for path in files
+        if path.endswith(f"{EMBED_FOLDER}index.html") and path.count("/") <= 2
+    ]
+
+
+def framing_rules(result: list[Rule], files: list[str], root: str) -> list[Rule]:
+    """With embeddable pages, the site's policy can no longer sit on ``/*``:
+    Netlify and Cloudflare join the headers of every matching rule, and a
+    browser enforces every policy it gets, so a ``frame-ancestors 'none'`` on
+    ``/*`` would reach the embed folders too. Then the policy goes on each of
+    the site's files and folders but those (and on any unknown name at the
+    root and in a language's folder, where 404 pages answer), and the embed
+    folders get the same policy with ``frame-ancestors *``."""
+    embeds = embed_folders(files)
+    if not embeds:
+        return result
+    first = result[0]
+    others = [(n, v) for n, v in first.headers if n != "Content-Security-Policy"]
+    policy = [("Content-Security-Policy", CSP)]
+    rules = [Rule(first.pattern, others)]
+    patterns = [root, root + ":name"]
+    parents = {embed[: -len(EMBED_FOLDER)] for embed in embeds}  # "" and "en/"
+    for parent in sorted(parents - {""}):
+        patterns += [root + parent, root + parent + ":name"]
+    for path in files:
+        parts = path.split("/")
+        depth = 2 if parts[0] + "/" in parents else 1
+        if len(parts) <= depth:
+            continue  # a file at the root or in a language's folder: ":name"
+        folder = "/".join(parts[:depth]) + "/"
+        if folder not in embeds and root + folder + "*" not in patterns:
+            patterns.append(root + folder + "*")
+    rules += [Rule(pattern, list(policy)) for pattern in patterns]
+    rules += [
+        Rule(root + embed + "*", [("Content-Security-Policy", EMBED_CSP)]) for embed in embeds
+    ]
+    if EMBED_SCRIPT in files:
+        rules.append(Rule(root + EMBED_SCRIPT, [("Cache-Control", EMBED_CACHE)]))
+    return rules + result[1:]
 
 
 OPEN_DATA = "api/"

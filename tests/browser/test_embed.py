@@ -1,0 +1,229 @@
+"""The embeddable self-check from a partner's page on another origin: the host
+page is served on ``localhost``, the site on ``127.0.0.1`` (two origins), and
+the host holds nothing but the one line of the « Intégrer le test » page.
+
+The line yields a titled iframe that reaches the verdict of a corpus case,
+grows with the result without scrolling inside, sits in the keyboard order
+between the host's own links, and leaves axe-core and the console clean, in
+the host and in the frame. The site's other pages still refuse to be framed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import record
+from contract import RULES
+from playwright.sync_api import expect
+from support.chromium import CHROMIUM, CHROMIUM_ARGS
+from support.corpus import first, form_values, load_corpus, settled_eligible
+
+from sitebuild import embed
+
+pytestmark = pytest.mark.browser
+
+READY = '#selfcheck[data-state="ready"]'
+RESULT = "#selfcheck-result"
+HOST_PAGE = """<!doctype html>
+<html lang="{lang}">
+<head><meta charset="utf-8"><link rel="icon" href="data:,"><title>A partner's page</title></head>
+<body>
+<main>
+<h1>A partner's page</h1>
+<p><a id="before" href="#before">Before the check</a></p>
+<script src="{site}embed.js" data-lang="{lang}" async></script>
+<p><a id="after" href="#after">After the check</a></p>
+</main>
+</body>
+</html>
+"""
+FRAMED_PAGE = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Framing</title></head>
+<body><main><h1>Framing</h1><iframe title="a page of the site" src="{url}"></iframe></main></body>
+</html>
+"""
+_axe = Axe()
+PARTNER_HOST = "localhost"
+
+
+@pytest.fixture(scope="module")
+def partner_browser(playwright_session):
+    """Chromium as the other tests start it, that also resolves the partner's
+    host name (the one other origin these tests use)."""
+    args = [a for a in CHROMIUM_ARGS if not a.startswith("--host-resolver-rules=")]
+    args.append(
+        f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE {PARTNER_HOST}"
+    )
+    browser = playwright_session.chromium.launch(executable_path=CHROMIUM, args=args)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture
+def new_page(partner_browser) -> Iterator:
+    contexts = []
+
+    def make(viewport: tuple[int, int] = (1280, 800)):
+        recorded = record(partner_browser, viewport)
+        contexts.append(recorded.context)
+        return recorded
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@contextlib.contextmanager
+def host_server(folder: Path) -> Iterator[str]:
+    """The partner's pages, on ``localhost``: another origin than the site's."""
+    server = ThreadingHTTPServer((PARTNER_HOST, 0), partial(_Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{PARTNER_HOST}:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def host_page(tmp_path: Path, site: str, lang: str) -> Path:
+    page = tmp_path / f"partner-{lang}.html"
+    page.write_text(HOST_PAGE.format(site=site, lang=lang), encoding="utf-8")
+    return page
+
+
+def problems(recorded) -> list[str]:
+    """Console and page errors, and requests to neither origin."""
+    allowed = ("127.0.0.1", PARTNER_HOST)
+    off = [u for u in recorded.requests if urlsplit(u).hostname not in allowed]
+    off = [u for u in off if urlsplit(u).scheme not in ("data", "blob", "about")]
+    return (
+        [f"request: {url}" for url in off]
+        + [f"console: {text}" for text in recorded.console_errors]
+        + [f"page error: {text}" for text in recorded.page_errors]
+    )
+
+
+def frame_of(page):
+    (frame,) = [f for f in page.frames if f != page.main_frame]
+    return frame
+
+
+def answer(frame, answers: dict, lang: str) -> None:
+    for name, value in form_values(RULES, answers, lang).items():
+        radio = frame.locator(f'input[type="radio"][name="{name}"][value="{value}"]')
+        if radio.count():
+            radio.check()
+        else:
+            frame.locator(f'input[name="{name}"]').fill(value)
+
+
+def content_height(frame) -> int:
+    return frame.evaluate(
+        "() => Math.ceil(Math.max(...[...document.body.children]"
+        ".map((e) => e.getBoundingClientRect().bottom + scrollY)))"
+    )
+
+
+def wait_frame_fits(page, frame) -> int:
+    """Wait until the iframe is as tall as its content (the frame's message
+    has arrived), and return that height."""
+    needed = content_height(frame)
+    page.wait_for_function(
+        "(needed) => document.querySelector('iframe').getBoundingClientRect().height >= needed",
+        arg=needed,
+    )
+    return needed
+
+
+@pytest.mark.parametrize("lang", RULES["languages"])
+def test_the_snippet_gives_a_titled_frame_that_reaches_a_verdict_and_grows(
+    lang, built_site, site_server, new_page, tmp_path
+):
+    case = first(load_corpus(RULES)["cases"], settled_eligible, "eligible with a settled amount")
+    host_page(tmp_path, site_server, lang)
+    recorded = new_page(viewport=(1280, 800))
+    page = recorded.page
+    with host_server(tmp_path) as host:
+        page.goto(f"{host}partner-{lang}.html")
+        iframe = page.locator("iframe")
+        expect(iframe).to_have_attribute("title", embed.pages(RULES)[lang]["title"])
+        frame = frame_of(page)
+        frame.wait_for_selector(READY)
+        ready_height = wait_frame_fits(page, frame)
+
+        answer(frame, case["answers"], lang)
+        expect(frame.locator(RESULT)).to_have_attribute("data-verdict", case["expect"]["verdict"])
+        result_height = wait_frame_fits(page, frame)
+        assert result_height > ready_height, "the frame did not grow with the result"
+        inner = frame.evaluate("() => [document.documentElement.scrollHeight, innerHeight]")
+        assert inner[0] <= inner[1], f"the frame scrolls inside: {inner}"
+        assert frame.evaluate("() => document.cookie") == ""
+        assert page.evaluate("() => document.cookie") == ""
+
+        for where, target in (("host", page), ("frame", frame)):
+            violations = _axe.run(target).response["violations"]
+            assert violations == [], f"{where}: {[v['id'] for v in violations]}"
+    assert problems(recorded) == []
+
+
+def test_the_keyboard_goes_into_the_frame_and_out_again(
+    built_site, site_server, new_page, tmp_path
+):
+    lang = RULES["languages"][0]
+    host_page(tmp_path, site_server, lang)
+    recorded = new_page(viewport=(1280, 800))
+    page = recorded.page
+    with host_server(tmp_path) as host:
+        page.goto(f"{host}partner-{lang}.html")
+        frame = frame_of(page)
+        frame.wait_for_selector(READY)
+        page.focus("#before")
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.tagName") == "IFRAME"
+        inside = frame.evaluate("() => document.activeElement !== document.body")
+        assert inside, "Tab from the link before did not reach the frame's first control"
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.id") == "after":
+                break
+        else:
+            pytest.fail("Tab never left the frame for the host's next link")
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate("() => document.activeElement.tagName") == "IFRAME"
+    assert problems(recorded) == []
+
+
+@pytest.mark.parametrize("path", ["autodiagnostic/", "en/autodiagnostic/", ""])
+def test_the_full_pages_still_refuse_to_be_framed(
+    path, built_site, site_server, new_page, tmp_path
+):
+    (tmp_path / "framing.html").write_text(
+        FRAMED_PAGE.format(url=site_server + path), encoding="utf-8"
+    )
+    recorded = new_page()
+    page = recorded.page
+    with host_server(tmp_path) as host:
+        # The signal: the browser's report that the policy refused the frame.
+        with page.expect_console_message(lambda message: "frame-ancestors" in message.text):
+            page.goto(f"{host}framing.html")
+        framed = frame_of(page)
+        assert not framed.url.startswith(site_server), framed.url
+        assert framed.locator("#selfcheck, .md-content").count() == 0
+    assert any("frame-ancestors" in text for text in recorded.console_errors)

@@ -1,0 +1,75 @@
+"""The embeddable self-check's files in the built site (sitebuild/embed.py,
+sitebuild/theme/embed.html) and the headers the host sends them: only the
+embed folders may be framed, by anyone; embed.js stays small, unhashed and
+briefly cached. In a browser, from another origin: tests/browser/test_embed.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import brotli
+import pytest
+from contract import RULES
+
+from sitebuild import embed, headers
+
+REPO = Path(__file__).resolve().parent.parent
+EMBED_JS_BROTLI_MAX = 2048  # bytes: one line on a partner's page costs little
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    site = Path(os.environ.get("SELFCHECK_SITE_DIR") or REPO / "site").resolve()
+    if not (site / embed.SCRIPT).is_file():
+        pytest.fail(f"no {embed.SCRIPT} in {site}: run `make build` first", pytrace=False)
+    return site
+
+
+def test_only_the_embed_pages_may_be_framed_and_by_anyone(site):
+    rules = headers.parse((site / headers.HEADERS_FILE).read_text(encoding="utf-8"))
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    embeds = [p for p in pages if re.fullmatch(r"(?:[a-z]{2}/)?embed/index\.html", p)]
+    assert len(embeds) == len(RULES["languages"])
+    unknown = ["nope", "en/nope", "faq/nope/deeper", "en/faq/nope", "embed"]
+    for path in [*pages, *(p[: -len("index.html")] for p in pages), *unknown]:
+        policy = headers.for_path(rules, "/" + path).get("Content-Security-Policy")
+        if path.rstrip("/").removesuffix("/index.html").endswith("embed") and path != "embed":
+            assert policy == headers.EMBED_CSP, path
+        else:
+            assert policy == headers.CSP, path
+    # the rest of the embed's policy is the site's, word for word
+    assert headers.EMBED_CSP == headers.PAGE_CSP + "; frame-ancestors *"
+
+
+def test_embed_js_is_small_unhashed_and_briefly_cached(site):
+    script = (site / embed.SCRIPT).read_bytes()
+    size = len(brotli.compress(script, quality=11))
+    print(f"\nembed.js: {len(script)} bytes, {size} with Brotli")
+    assert size <= EMBED_JS_BROTLI_MAX
+    rules = headers.parse((site / headers.HEADERS_FILE).read_text(encoding="utf-8"))
+    assert headers.for_path(rules, "/embed.js")["Cache-Control"] == headers.EMBED_CACHE
+    assert "immutable" not in headers.EMBED_CACHE
+
+
+def test_embed_js_names_each_languages_page_and_title_from_the_catalogue(site):
+    script = (site / embed.SCRIPT).read_text(encoding="utf-8")
+    assert embed.MARKER not in script
+    for lang, page in embed.pages(RULES).items():
+        assert (site / page["path"] / "index.html").is_file(), lang
+        assert f'"title": "{page["title"]}"' in script, lang
+        assert page["title"].strip()
+    titles = [page["title"] for page in embed.pages(RULES).values()]
+    assert len(set(titles)) == len(titles)
+
+
+def test_the_embed_pages_hold_the_check_alone(site):
+    for page in embed.pages(RULES).values():
+        text = (site / page["path"] / "index.html").read_text(encoding="utf-8")
+        assert "data-selfcheck-root" in text
+        assert 'class="fund-notice"' in text
+        assert "md-header" not in text and "md-footer" not in text and "md-nav" not in text
+        assert "register.js" not in text  # no service worker from a partner's page
+        assert "embed-frame.js" in text
