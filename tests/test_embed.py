@@ -73,3 +73,11 @@ def test_the_embed_pages_hold_the_check_alone(site):
         assert "md-header" not in text and "md-footer" not in text and "md-nav" not in text
         assert "register.js" not in text  # no service worker from a partner's page
         assert "embed-frame.js" in text
+
+
+def test_the_readme_nginx_example_lets_only_the_embed_pages_be_framed():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    nginx = "\n".join(re.findall(r"```nginx\n(.*?)```", readme, re.DOTALL))
+    assert f'"~/embed/" "{headers.EMBED_CSP}";' in nginx
+    assert f'"{headers.CSP}"' in nginx
+    assert f'"~/embed\\.js$" "{headers.EMBED_CACHE}";' in nginx
