@@ -5,7 +5,8 @@ the host holds nothing but the one line of the « Intégrer le test » page.
 The line yields a titled iframe that reaches the verdict of a corpus case,
 grows with the result without scrolling inside, sits in the keyboard order
 between the host's own links, and leaves axe-core and the console clean, in
-the host and in the frame. The site's other pages still refuse to be framed.
+the host and in the frame, in Chromium and in WebKit. The site's other pages
+still refuse to be framed.
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import axe_playwright_python
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import record
 from contract import RULES
 from playwright.sync_api import expect
+from support import webkit
 from support.chromium import CHROMIUM, CHROMIUM_ARGS
 from support.corpus import first, form_values, load_corpus, settled_eligible
+from support.driver import READY_TIMEOUT, STEP_TIMEOUT, SeleniumPage
 
 from sitebuild import embed
 
@@ -227,3 +231,78 @@ def test_the_full_pages_still_refuse_to_be_framed(
         assert not framed.url.startswith(site_server), framed.url
         assert framed.locator("#selfcheck, .md-content").count() == 0
     assert any("frame-ancestors" in text for text in recorded.console_errors)
+
+
+# ---------------------------------------------------------------------------
+# WebKit (Safari's engine), through WebKitWebDriver: the same line, the same
+# host page on another origin.
+
+AXE_SCRIPT = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+AXE_RUN = """const done = arguments[arguments.length - 1];
+axe.run(document, {iframes: false}).then(
+  (result) => done(result.violations.map((v) => v.id)),
+  (error) => done([`axe failed: ${error}`]),
+);"""
+FRAME_FITS = """const needed = arguments[0];
+return document.querySelector("iframe").getBoundingClientRect().height >= needed;"""
+CONTENT_HEIGHT = """return Math.ceil(Math.max(...[...document.body.children]
+  .map((e) => e.getBoundingClientRect().bottom + scrollY)));"""
+
+
+def webkit_axe(driver) -> list[str]:
+    driver.execute_script(AXE_SCRIPT.read_text(encoding="utf-8"))
+    return driver.execute_async_script(AXE_RUN)
+
+
+def webkit_wait(driver, script: str, *args, timeout: float = STEP_TIMEOUT):
+    """Run ``script`` (a function body returning a value) until it is truthy."""
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(
+        lambda d: d.execute_script(script, *args)
+    )
+
+
+@pytest.mark.webkit
+def test_the_snippet_works_in_webkit(built_site, site_server, xvfb_display, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    lang = RULES["languages"][-1]
+    case = first(load_corpus(RULES)["cases"], settled_eligible, "eligible, amount settled")
+    host_page(tmp_path, site_server, lang)
+    with contextlib.ExitStack() as stack, host_server(tmp_path) as host:
+        proxy = stack.enter_context(webkit.OffHostProxy())
+        args = (*proxy.args, f"--ignore-host={PARTNER_HOST}", "--no-service-workers")
+        driver = stack.enter_context(webkit.webkit(xvfb_display, args=args))
+        driver.set_window_size(1280, 800)
+        page = SeleniumPage(driver, proxy, stack)
+        driver.get(f"{host}partner-{lang}.html")
+        page.wait_for("iframe")
+        iframe = driver.find_element(By.CSS_SELECTOR, "iframe")
+        assert iframe.get_dom_attribute("title") == embed.pages(RULES)[lang]["title"]
+
+        driver.switch_to.frame(iframe)
+        page.wait_for(READY, timeout=READY_TIMEOUT)
+        ready_height = driver.execute_script(CONTENT_HEIGHT)
+        for name, value in form_values(RULES, case["answers"], lang).items():
+            radio = f'input[type="radio"][name="{name}"][value="{value}"]'
+            if page._find(radio):
+                page.click(radio)
+            else:
+                page.fill(f'input[name="{name}"]', value)
+        page.wait_attribute(RESULT, "data-verdict", case["expect"]["verdict"])
+        result_height = driver.execute_script(CONTENT_HEIGHT)
+        assert result_height > ready_height
+        frame_violations = webkit_axe(driver)
+        assert driver.execute_script("return document.cookie") == ""
+
+        driver.switch_to.default_content()
+        webkit_wait(driver, FRAME_FITS, result_height)
+        driver.switch_to.frame(driver.find_element(By.CSS_SELECTOR, "iframe"))
+        inner = driver.execute_script("return [document.documentElement.scrollHeight, innerHeight]")
+        assert inner[0] <= inner[1], f"the frame scrolls inside: {inner}"
+        driver.switch_to.default_content()
+        host_violations = webkit_axe(driver)
+        assert (host_violations, frame_violations) == ([], [])
+        assert webkit.console_errors(driver) == []
+        assert proxy.requests == []
