@@ -187,6 +187,38 @@ def test_the_snippet_gives_a_titled_frame_that_reaches_a_verdict_and_grows(
     assert problems(recorded) == []
 
 
+# What a browser that refuses storage to a frame of another site does (Safari,
+# Firefox with strict settings): reading sessionStorage or localStorage throws.
+REFUSE_STORAGE = """for (const name of ["sessionStorage", "localStorage"]) {
+  Object.defineProperty(window, name, {
+    get() { throw new DOMException("storage refused", "SecurityError"); },
+  });
+}"""
+
+
+def test_when_the_frame_may_not_store_the_answers_stay_in_memory(
+    built_site, site_server, new_page, tmp_path
+):
+    lang = RULES["languages"][0]
+    case = first(load_corpus(RULES)["cases"], settled_eligible, "eligible, amount settled")
+    host_page(tmp_path, site_server, lang)
+    recorded = new_page(viewport=(1280, 800))
+    page = recorded.page
+    page.add_init_script(REFUSE_STORAGE)  # every frame's, before its own scripts
+    with host_server(tmp_path) as host:
+        page.goto(f"{host}partner-{lang}.html")
+        frame = frame_of(page)
+        frame.wait_for_selector(READY)
+        refused = frame.evaluate(
+            "() => { try { sessionStorage; return false; } catch { return true; } }"
+        )
+        assert refused, "the test did not refuse storage"
+        answer(frame, case["answers"], lang)
+        expect(frame.locator(RESULT)).to_have_attribute("data-verdict", case["expect"]["verdict"])
+        wait_frame_fits(page, frame)
+    assert problems(recorded) == []
+
+
 def test_the_keyboard_goes_into_the_frame_and_out_again(
     built_site, site_server, new_page, tmp_path
 ):
