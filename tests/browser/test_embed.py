@@ -181,6 +181,14 @@ def test_the_snippet_gives_a_titled_frame_that_reaches_a_verdict_and_grows(
         assert frame.evaluate("() => document.cookie") == ""
         assert page.evaluate("() => document.cookie") == ""
 
+        # a link of the frame opens a new tab; the partner's page stays
+        with page.context.expect_page() as opened:
+            frame.click(".selfcheck-embed-site a")
+        opened.value.wait_for_load_state("domcontentloaded")
+        assert opened.value.url.startswith(site_server)
+        assert page.url.startswith(host)
+        opened.value.close()
+
         for where, target in (("host", page), ("frame", frame)):
             violations = _axe.run(target).response["violations"]
             assert violations == [], f"{where}: {[v['id'] for v in violations]}"
