@@ -346,3 +346,39 @@ def test_the_snippet_works_in_webkit(built_site, site_server, xvfb_display, tmp_
         assert (host_violations, frame_violations) == ([], [])
         assert webkit.console_errors(driver) == []
         assert proxy.requests == []
+
+
+@pytest.mark.webkit
+def test_the_keyboard_goes_into_the_frame_and_out_again_in_webkit(
+    built_site, site_server, xvfb_display, tmp_path
+):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    lang = RULES["languages"][0]
+    host_page(tmp_path, site_server, lang)
+    with contextlib.ExitStack() as stack, host_server(tmp_path) as host:
+        proxy = stack.enter_context(webkit.OffHostProxy())
+        args = (*proxy.args, f"--ignore-host={PARTNER_HOST}", "--no-service-workers")
+        driver = stack.enter_context(webkit.webkit(xvfb_display, args=args))
+        driver.set_window_size(1280, 800)
+        page = SeleniumPage(driver, proxy, stack)
+        driver.get(f"{host}partner-{lang}.html")
+        page.wait_for("iframe")
+        driver.switch_to.frame(driver.find_element(By.CSS_SELECTOR, "iframe"))
+        page.wait_for(READY, timeout=READY_TIMEOUT)
+        driver.switch_to.default_content()
+        driver.execute_script("document.getElementById('before').focus()")
+        active = "return document.activeElement.tagName + '#' + document.activeElement.id"
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        assert driver.execute_script(active) == "IFRAME#"
+        for _ in range(200):
+            ActionChains(driver).send_keys(Keys.TAB).perform()
+            if driver.execute_script(active) == "A#after":
+                break
+        else:
+            pytest.fail("Tab never left the frame for the host's next link")
+        ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+        assert driver.execute_script(active) == "IFRAME#"
+        assert webkit.console_errors(driver) == []
