@@ -20,6 +20,10 @@ get what production gets.
   path changes with each build.
 - ``Content-Type: application/wasm`` for ``.wasm`` (Pyodide does not start
   otherwise).
+- The embeddable self-check (``embed/``, ``<lang>/embed/``; sitebuild/embed.py)
+  may be framed by any site: the same policy with ``frame-ancestors *``, and
+  every other path keeps ``'none'`` (``framing_rules``); ``embed.js`` is cached
+  for five minutes (its address is the contract, so it is never hashed).
 - The open data (``api/``, sitebuild/api.py) may be read from any origin:
   ``Access-Control-Allow-Origin: *``, and ``application/json`` for its JSON
   files whatever the host guesses.
@@ -149,11 +153,12 @@ EMBED_SCRIPT = "embed.js"
 
 def embed_folders(files: list[str]) -> list[str]:
     """``embed/`` and ``<lang>/embed/`` when they hold a page."""
-    return [
-        path[: -len("index.html")]
-        for path in files
-        if path.endswith(f"{EMBED_FOLDER}index.html") and path.count("/") <= 2
-    ]
+    found = []
+    for path in files:
+        parts = path.split("/")
+        if parts[-2:] == [EMBED_FOLDER.rstrip("/"), "index.html"] and len(parts) <= 3:
+            found.append(path[: -len("index.html")])
+    return found
 
 
 def framing_rules(result: list[Rule], files: list[str], root: str) -> list[Rule]:

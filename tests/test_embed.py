@@ -81,3 +81,43 @@ def test_the_readme_nginx_example_lets_only_the_embed_pages_be_framed():
     assert f'"~/embed/" "{headers.EMBED_CSP}";' in nginx
     assert f'"{headers.CSP}"' in nginx
     assert f'"~/embed\\.js$" "{headers.EMBED_CACHE}";' in nginx
+
+
+def test_the_framing_rules_under_a_sub_path_name_only_the_embed_folders():
+    files = [
+        "index.html",
+        "404.html",
+        "embed.js",
+        "embed/index.html",
+        "myembed/index.html",
+        "faq/index.html",
+        "assets/site.css",
+        "en/index.html",
+        "en/404.html",
+        "en/embed/index.html",
+        "en/faq/index.html",
+        "en/docs/embed/index.html",
+    ]
+    assert headers.embed_folders(files) == ["embed/", "en/embed/"]
+    first = headers.Rule("/fonds/*", [("Content-Security-Policy", headers.CSP), ("X", "1")])
+    rules = headers.framing_rules([first], files, "/fonds/")
+    framed = ["/fonds/embed/", "/fonds/embed/index.html", "/fonds/en/embed/"]
+    refused = [
+        "/fonds/",
+        "/fonds/nope",
+        "/fonds/embed",
+        "/fonds/myembed/",
+        "/fonds/faq/",
+        "/fonds/assets/site.css",
+        "/fonds/en/",
+        "/fonds/en/nope",
+        "/fonds/en/faq/",
+        "/fonds/en/docs/embed/",
+    ]
+    for path in framed + refused:
+        got = headers.for_path(rules, path)
+        assert got["X"] == "1", path  # the other headers of /* stay on every path
+        want = headers.EMBED_CSP if path in framed else headers.CSP
+        assert got["Content-Security-Policy"] == want, path
+    without = headers.framing_rules([first], ["index.html", "faq/index.html"], "/fonds/")
+    assert without == [first]
