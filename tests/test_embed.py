@@ -1,7 +1,7 @@
 """The embeddable self-check's files in the built site (sitebuild/embed.py,
 sitebuild/theme/embed.html) and the headers the host sends them: only the
 embed folders may be framed, by anyone; embed.js stays small, unhashed and
-briefly cached. In a browser, from another origin: tests/browser/test_embed.py.
+briefly cached. In a browser, from another origin: tests/browser/test_embed_browser.py.
 """
 
 from __future__ import annotations
