@@ -68,6 +68,7 @@ WEB_FILES = (
     "md-content.js",
     "register.js",
     "sw-engine.js",
+    "embed-frame.js",
 )
 # What the browser needs of the engine package: its modules, which run in
 # Pyodide (standard library only), and the word catalogues — all but the loader

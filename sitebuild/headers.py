@@ -27,6 +27,13 @@ get what production gets.
   header for it: a host joins the values of two matching rules.
 - ``Content-Type: application/wasm`` for ``.wasm`` (Pyodide does not start
   otherwise).
+- The embeddable self-check (``embed/``, ``<lang>/embed/``; sitebuild/embed.py)
+  may be framed by any site: the same policy with ``frame-ancestors *``, and
+  every other path keeps ``'none'`` (``framing_rules``); ``embed.js`` is cached
+  for five minutes (its address is the contract, so it is never hashed).
+- The open data (``api/``, sitebuild/api.py) may be read from any origin:
+  ``Access-Control-Allow-Origin: *``, and ``application/json`` for its JSON
+  files whatever the host guesses.
 
 Paths start with the path of ``site_url`` (``SITE_URL``), the site's place on
 its host: ``/`` for a site at a host's root, ``/fonds/`` under a sub-path (then
@@ -156,8 +163,9 @@ def site_files(site: Path) -> list[str]:
 
 def rules(site: Path, root: str = "/") -> list[Rule]:
     """The rules for the built site in ``site``, whose public path is ``root``."""
-    result = [Rule(f"{root}*", [("Content-Security-Policy", CSP), *SECURITY_HEADERS])]
     files = site_files(site)
+    result = [Rule(f"{root}*", [("Content-Security-Policy", CSP), *SECURITY_HEADERS])]
+    result = framing_rules(result, files, root)
     if WORKER in files:
         result.append(Rule(root + WORKER, [("Content-Security-Policy", WORKER_CSP)]))
     immutable: list[str] = []
@@ -177,7 +185,90 @@ def rules(site: Path, root: str = "/") -> list[Rule]:
         content_type = TYPES.get(Path(relative).suffix)
         if content_type:
             result.append(Rule(root + relative, [("Content-Type", content_type)]))
+    result += open_data_rules(files, root)
     return result
+
+
+# The folders of the embeddable self-check (sitebuild/embed.py): the only
+# pages another site may frame.
+EMBED_FOLDER = "embed/"
+EMBED_CSP = PAGE_CSP + "; frame-ancestors *"
+EMBED_CACHE = "public, max-age=300"  # embed.js: its address is the contract
+EMBED_SCRIPT = "embed.js"
+
+
+def embed_folders(files: list[str]) -> list[str]:
+    """``embed/`` and ``<lang>/embed/`` when they hold a page."""
+    found = []
+    for path in files:
+        parts = path.split("/")
+        if parts[-2:] == [EMBED_FOLDER.rstrip("/"), "index.html"] and len(parts) <= 3:
+            found.append(path[: -len("index.html")])
+    return found
+
+
+def framing_rules(result: list[Rule], files: list[str], root: str) -> list[Rule]:
+    """With embeddable pages, the site's policy can no longer sit on ``/*``:
+    Netlify and Cloudflare join the headers of every matching rule, and a
+    browser enforces every policy it gets, so a ``frame-ancestors 'none'`` on
+    ``/*`` would reach the embed folders too. Then the policy goes on each of
+    the site's files and folders but those (and on any unknown name at the
+    root and in a language's folder, where 404 pages answer), and the embed
+    folders get the same policy with ``frame-ancestors *``."""
+    embeds = embed_folders(files)
+    if not embeds:
+        return result
+    first = result[0]
+    # Both differ for what other sites use: the embed pages' policy lets them
+    # be framed, and embed.js must load as a script on another site's page,
+    # which Cross-Origin-Resource-Policy: same-origin would refuse.
+    moved = {"Content-Security-Policy", "Cross-Origin-Resource-Policy"}
+    others = [(n, v) for n, v in first.headers if n not in moved]
+    resource = [(n, v) for n, v in first.headers if n == "Cross-Origin-Resource-Policy"]
+    policy = [("Content-Security-Policy", CSP)]
+    rules = [Rule(first.pattern, others)]
+    patterns = [root, root + ":name"]
+    parents = {embed[: -len(EMBED_FOLDER)] for embed in embeds}  # "" and "en/"
+    for parent in sorted(parents - {""}):
+        patterns += [root + parent, root + parent + ":name"]
+    for path in files:
+        parts = path.split("/")
+        depth = 2 if parts[0] + "/" in parents else 1
+        if len(parts) <= depth:
+            continue  # a file at the root or in a language's folder: ":name"
+        folder = "/".join(parts[:depth]) + "/"
+        if folder not in embeds and root + folder + "*" not in patterns:
+            patterns.append(root + folder + "*")
+    rules += [
+        # ":name" at the root would match embed.js: the root's files are named.
+        Rule(pattern, list(policy) + ([] if pattern == root + ":name" else resource))
+        for pattern in patterns
+    ]
+    rules += [
+        Rule(root + path, list(resource))
+        for path in files
+        if "/" not in path and path != EMBED_SCRIPT and resource
+    ]
+    rules += [
+        Rule(root + embed + "*", [("Content-Security-Policy", EMBED_CSP)]) for embed in embeds
+    ]
+    if EMBED_SCRIPT in files:
+        rules.append(Rule(root + EMBED_SCRIPT, [("Cache-Control", EMBED_CACHE)]))
+    return rules + result[1:]
+
+
+OPEN_DATA = "api/"
+OPEN_DATA_HEADERS = [("Access-Control-Allow-Origin", "*")]
+
+
+def open_data_rules(files: list[str], root: str) -> list[Rule]:
+    """Any site may fetch the open data; its JSON is sent as JSON."""
+    if not any(path.startswith(OPEN_DATA) for path in files):
+        return []
+    return [
+        Rule(f"{root}{OPEN_DATA}*", list(OPEN_DATA_HEADERS)),
+        Rule(f"{root}{OPEN_DATA}*.json", [("Content-Type", "application/json")]),
+    ]
 
 
 def render(rule_list: list[Rule]) -> str:

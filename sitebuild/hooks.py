@@ -9,8 +9,10 @@
   stops the build, naming the page) and appends the glossary abbreviations
   of the page's language.
 - ``on_page_context`` gives the self-check page (front matter ``template:
-  selfcheck.html``) its widget's context (sitebuild/widget.py).
-- ``on_post_build`` writes the self-check's files (sitebuild/bundle.py),
+  selfcheck.html``, or ``embed.html`` for the embeddable one) its widget's
+  context (sitebuild/widget.py).
+- ``on_post_build`` writes the self-check's files (sitebuild/bundle.py), the
+  open data (sitebuild/api.py), the embed script (sitebuild/embed.py),
   checks the built pages, and writes the host's headers, ``_headers``
   (sitebuild/headers.py).
 - ``on_post_page`` (and the 404 pages' ``on_post_template``) moves the
@@ -35,11 +37,13 @@ from mkdocs.exceptions import PluginError
 
 from selfcheck import loader, words
 from selfcheck.formatting import format_date, render_text
-from sitebuild import headers, pages, widget
+from sitebuild import api, embed, headers, pages, widget
 from sitebuild.bundle import Bundle, check_pages, write_service_worker
 from sitebuild.compress import compress_site
 
 WIDGET_TEMPLATE = "selfcheck.html"
+# The self-check alone, for other sites' frames (sitebuild/embed.py).
+EMBED_TEMPLATE = "embed.html"
 # What the legal page must name on a deployed site (mkdocs.yml, extra.site).
 PUBLISHER_KEYS = ("publisher", "director", "contact", "host", "host_address")
 log = logging.getLogger("mkdocs.hooks.sitebuild")
@@ -158,7 +162,7 @@ def relative_alternates(config) -> None:
 def on_page_context(context, page, config, nav, **kwargs):
     # After mkdocs-static-i18n's (priority 50), which sets the page's links.
     relative_alternates(config)
-    if page.meta.get("template") == WIDGET_TEMPLATE:
+    if page.meta.get("template") in (WIDGET_TEMPLATE, EMBED_TEMPLATE):
         lang = page_language(page)
         bundle = Bundle.for_rules(_state["rules"])
         context["selfcheck"] = widget.context(bundle, lang, functools.partial(page_url, lang))
@@ -170,12 +174,24 @@ def on_post_build(config, **kwargs):
     site = Path(config["site_dir"])
     bundle = Bundle.for_rules(_state["rules"])
     bundle.write(site)
+    api.write(site, _state["rules"], bundle, config.get("site_url"))
+    if _has_embed_pages(config):
+        embed.write(site, _state["rules"])
     check_pages(site)
     if _last_build(config):  # the whole site is there: the service worker, then compression
         write_service_worker(bundle, site)
         # The host's headers (sitebuild/headers.py), once every file is there.
         headers.write(site, config.get("site_url"))
         compress_site(site)
+
+
+def _has_embed_pages(config) -> bool:
+    """Whether docs/ has the embeddable pages (``template: embed.html``)."""
+    docs = Path(config["docs_dir"])
+    return any(
+        EMBED_TEMPLATE in path.read_text(encoding="utf-8")
+        for path in docs.glob(f"*/{embed.PAGE.rstrip('/')}.md")
+    )
 
 
 def _last_build(config) -> bool:

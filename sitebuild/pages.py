@@ -30,6 +30,7 @@ from selfcheck.engine import Engine, rules_line
 from selfcheck.form import recap
 from selfcheck.formatting import colon, format_date, format_quantity, render_text
 from selfcheck.phrasing import comparison_parts
+from sitebuild import api
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -78,6 +79,7 @@ def page_context(ruleset: dict, lang: str, site: dict | None = None) -> dict:
         "source": {s["id"]: source_link(s, lang) for s in ruleset["sources"]},
         "criteria": Markup(criteria_markdown(ruleset, lang)),
         "sources_list": Markup(sources_markdown(ruleset, lang)),
+        "open_data": {"folder": api.API, "wheel": api.wheel_name()},
     }
 
 

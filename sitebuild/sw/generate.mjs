@@ -23,7 +23,7 @@ if (!site || !engineCache || !engineScript) {
 const { count, size, warnings } = await generateSW({
   globDirectory: site,
   globPatterns: ["**/*.{html,css,js,json,svg,ico,png,woff2,xml}"],
-  globIgnores: ["assets/selfcheck/**", "**/*.br", "**/*.gz", "sw.js"],
+  globIgnores: ["assets/selfcheck/**", "api/**", "**/*.br", "**/*.gz", "sw.js"],
   swDest: `${site}/sw.js`,
   inlineWorkboxRuntime: true,
   mode: "production",
