@@ -221,7 +221,8 @@ def framing_rules(result: list[Rule], files: list[str], root: str) -> list[Rule]
     first = result[0]
     # Both differ for what other sites use: the embed pages' policy lets them
     # be framed, and embed.js must load as a script on another site's page,
-    # which Cross-Origin-Resource-Policy: same-origin would refuse.
+    # which Cross-Origin-Resource-Policy: same-origin would refuse (as it would
+    # the embed pages in a frame of a page that requires it, through COEP).
     moved = {"Content-Security-Policy", "Cross-Origin-Resource-Policy"}
     others = [(n, v) for n, v in first.headers if n not in moved]
     resource = [(n, v) for n, v in first.headers if n == "Cross-Origin-Resource-Policy"]
@@ -249,11 +250,13 @@ def framing_rules(result: list[Rule], files: list[str], root: str) -> list[Rule]
         for path in files
         if "/" not in path and path != EMBED_SCRIPT and resource
     ]
+    shared = [(name, "cross-origin") for name, _ in resource]
     rules += [
-        Rule(root + embed + "*", [("Content-Security-Policy", EMBED_CSP)]) for embed in embeds
+        Rule(root + embed + "*", [("Content-Security-Policy", EMBED_CSP), *shared])
+        for embed in embeds
     ]
     if EMBED_SCRIPT in files:
-        rules.append(Rule(root + EMBED_SCRIPT, [("Cache-Control", EMBED_CACHE)]))
+        rules.append(Rule(root + EMBED_SCRIPT, [("Cache-Control", EMBED_CACHE), *shared]))
     return rules + result[1:]
 
 

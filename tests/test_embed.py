@@ -124,13 +124,19 @@ def test_the_framing_rules_under_a_sub_path_name_only_the_embed_folders():
 
 
 def test_embed_js_loads_on_other_sites_and_everything_else_stays_same_origin(site):
-    """A partner's page loads embed.js as a script: Cross-Origin-Resource-Policy:
-    same-origin would make its browser refuse it. Every other file keeps it,
-    once (a host joins the values of two matching rules)."""
+    """A partner's page loads embed.js as a script and the embed pages in a
+    frame: Cross-Origin-Resource-Policy: same-origin would make its browser
+    refuse them. Every other file keeps it, and every file gets one value (a
+    host joins the values of two matching rules)."""
     rules = headers.parse((site / headers.HEADERS_FILE).read_text(encoding="utf-8"))
-    name = "Cross-Origin-Resource-Policy"
-    assert name not in headers.for_path(rules, "/" + embed.SCRIPT)
+    shared = re.compile(r"(?:[a-z]{2}/)?embed/.*|" + re.escape(embed.SCRIPT))
     files = [p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()]
+    seen = set()
     for path in files:
-        if path != embed.SCRIPT and not path.endswith((".br", ".gz")):
-            assert headers.for_path(rules, "/" + path).get(name) == "same-origin", path
+        if path == headers.HEADERS_FILE or path.endswith((".br", ".gz")):
+            continue
+        got = headers.for_path(rules, "/" + path).get("Cross-Origin-Resource-Policy")
+        want = "cross-origin" if shared.fullmatch(path) else "same-origin"
+        assert got == want, path
+        seen.add(want)
+    assert seen == {"cross-origin", "same-origin"}

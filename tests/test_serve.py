@@ -372,4 +372,10 @@ def test_the_readme_nginx_example_sends_the_same_policies():
         assert needed in nginx, needed
     for name, value in headers.SECURITY_HEADERS:
         quoted = f'"{value}"' if " " in value else value
-        assert f"add_header {name} {quoted} always;" in nginx, name
+        if name == "Cross-Origin-Resource-Policy":
+            # Every path but embed.js, which partners' pages load as a script.
+            assert f"add_header {name} $selfcheck_corp always;" in nginx
+            assert re.search(r"map \$uri \$selfcheck_corp \{\n    default \"" + value, nginx)
+            assert '"~/embed\\.js$" "cross-origin";' in nginx
+        else:
+            assert f"add_header {name} {quoted} always;" in nginx, name
