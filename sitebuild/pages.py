@@ -26,7 +26,7 @@ from markupsafe import Markup
 from selfcheck import words
 from selfcheck.conditions import condition_value, quantity_value
 from selfcheck.engine import rules_line
-from selfcheck.formatting import colon, format_date, format_quantity, render_text
+from selfcheck.formatting import colon, format_date, format_quantity, render_text, source_name
 from selfcheck.phrasing import comparison_parts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -86,9 +86,7 @@ def format_parameter(ruleset: dict, name: str, lang: str) -> str:
 
 def source_link(source: dict, lang: str) -> Markup:
     """``[Le Journal, 8 avril 2020](sources.md#journal)``."""
-    text = words.text(
-        lang, "pages.outlet_date", outlet=source["outlet"], date=format_date(source["date"], lang)
-    )
+    text = source_name(source, lang)
     return Markup(f"[{_markdown_safe(text)}](sources.md#{source['id']})")
 
 
@@ -234,6 +232,12 @@ def citations(ruleset: dict, lang: str) -> dict:
             add(section.get("combinable_sources", ()), what)
     for param in ruleset["parameters"].values():
         add(param["sources"], render_text(ruleset, param["label"], lang).lower())
+    for question in ruleset["questions"]:
+        short = render_text(ruleset, question.get("short", question["label"]), lang)
+        add(
+            question.get("where", {}).get("sources", ()),
+            words.text(lang, "pages.where_for", question=short),
+        )
     for step in [*ruleset.get("next_steps", ()), *ruleset.get("other_aids", ())]:
         add(step.get("sources", ()), render_text(ruleset, step["text"], lang))
     return cited
@@ -250,7 +254,9 @@ def sources_markdown(ruleset: dict, lang: str) -> str:
             sources=[
                 {
                     "id": s["id"],
-                    "heading": f"{s['outlet']} — {format_date(s['date'], lang)}",
+                    "heading": " — ".join(
+                        [s["outlet"], *([format_date(s["date"], lang)] if "date" in s else [])]
+                    ),
                     "title": s["title"],
                     "url": s["url"],
                     "cited": cited[s["id"]],

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from selfcheck import words
 from selfcheck.form import BOOLEAN_VALUES
-from selfcheck.formatting import format_number, render_text
+from selfcheck.formatting import format_number, render_text, source_name
 from sitebuild.bundle import Bundle
 
 STALL_S = 30  # the widget gives up when nothing has arrived for this long
@@ -43,6 +43,29 @@ def context(bundle: Bundle, lang: str, page_url) -> dict:
     def text(node: dict) -> str:
         return render_text(rules, node, lang)
 
+    sources = {s["id"]: s for s in rules["sources"]}
+
+    def where(question: dict) -> dict | None:
+        """Where a reader finds the answer, its sources and their confidence."""
+        found = question.get("where")
+        if not found:
+            return None
+        level = found.get("confidence")
+        return {
+            "text": text(found["text"]),
+            "sources": [
+                {
+                    "label": source_name(sources[i], lang),
+                    "title": sources[i]["title"],
+                    "url": sources[i]["url"],
+                }
+                for i in found.get("sources", ())
+            ],
+            "confidence": say("result.where_confidence", level=say(f"levels.{level}"))
+            if level
+            else "",
+        }
+
     def step(item: dict) -> dict:
         link = item.get("link")
         shown = None
@@ -52,15 +75,23 @@ def context(bundle: Bundle, lang: str, page_url) -> dict:
             shown = {"href": href, "text": text(link["text"]), "external": external}
         return {"text": text(item["text"]), "link": shown}
 
+    status_today = rules.get("status", {}).get("today", ())
+    today = [step(s) for s in status_today]
     return {
         "lang": lang,
         "rules_id": rules["id"],
         "t": say,
         "with_link": functools.partial(with_link, lang),
-        "questions": [_question(rules, q, lang) for q in rules["questions"]],
+        "questions": [_question(rules, q, lang, where(q)) for q in rules["questions"]],
         "next_steps": [step(s) for s in rules.get("next_steps", ())],
         "unknowns": [text(u["text"]) for u in rules.get("application", {}).get("unknown", ())],
-        "other_aids": [step(s) for s in rules.get("other_aids", ())],
+        "today": today,
+        # An aid already among what the reader can do today is not said twice.
+        "other_aids": [
+            step(s)
+            for s in rules.get("other_aids", ())
+            if _target(s) not in map(_target, status_today)
+        ],
         "disclaimer": text(rules["result"]["disclaimer"]),
         "criteria_page": page_url("criteres.md"),
         "error_reasons": {
@@ -109,7 +140,13 @@ def with_link(lang: str, key: str, href: str, link_text: str) -> Markup:
     return Markup(sentence.replace("{link}", link))
 
 
-def _question(rules: dict, question: dict, lang: str) -> dict:
+def _target(item: dict):
+    """Where an item's link leads (None without a link)."""
+    link = item.get("link") or {}
+    return link.get("url") or link.get("page")
+
+
+def _question(rules: dict, question: dict, lang: str, where: dict | None) -> dict:
     kind = question["type"]
     options = None
     if kind == "boolean":
@@ -134,4 +171,5 @@ def _question(rules: dict, question: dict, lang: str) -> dict:
         "options": options,
         "unit": words.text(lang, f"units.{unit}.label") if unit else "",
         "inputmode": "numeric" if kind == "integer" else "decimal",
+        "where": where,
     }

@@ -44,6 +44,7 @@ DISPLAY_KEYS = {
     "amount_value",
     "announcement",
     "criteria",
+    "missing",
     "rules",
     "disclaimer",
     "confidence",

@@ -25,7 +25,7 @@ const showAllButton = $('[data-action="show-all"]');
 const criterionTemplate = $("#selfcheck-criterion");
 const sourceTemplate = $("#selfcheck-source");
 const wayTemplate = $("#selfcheck-way");
-const findTemplate = $("#selfcheck-find-item");
+const missingTemplate = $("#selfcheck-missing-item");
 const recapTemplate = $("#selfcheck-recap-row");
 const problemTemplate = $("#selfcheck-problem");
 const summaryTemplate = $("#selfcheck-summary");
@@ -293,20 +293,32 @@ function criterionItem(criterion, shown) {
   slot.status.textContent = `${shown.status} `;
   slot.title.textContent = criterion.title;
   slot.reason.textContent = shown.reason;
-  for (const find of shown.find) {
-    const help = clone(findTemplate);
-    slots(help).text.textContent = find.text;
-    slot.find.append(help);
-  }
   slot.confidence.textContent = shown.confidence;
-  for (const source of shown.sources) {
-    const entry = clone(sourceTemplate);
-    const link = entry.querySelector("a");
-    link.href = source.url;
-    link.title = source.title;
-    link.textContent = source.label;
-    slot.sources.append(entry);
-  }
+  slot.sources.append(...shown.sources.map(sourceLink));
+  return item;
+}
+
+function sourceLink(source) {
+  const entry = clone(sourceTemplate);
+  const link = entry.querySelector("a");
+  link.href = source.url;
+  link.title = source.title;
+  link.textContent = source.label;
+  return entry;
+}
+
+// A question still open: a link to it, and where to find its answer.
+function missingItem(missing) {
+  const item = clone(missingTemplate);
+  item.dataset.missing = missing.question;
+  const slot = slots(item);
+  slot.answer.textContent = missing.answer;
+  slot.answer.href = `#selfcheck-${missing.question}`;
+  slot.answer.dataset.edit = missing.question;
+  slot.where.textContent = missing.where;
+  slot.sources.append(...missing.sources.map(sourceLink));
+  slot.confidence.textContent = missing.confidence;
+  slot["sources-line"].hidden = missing.sources.length === 0;
   return item;
 }
 
@@ -398,7 +410,7 @@ function showNoResult(message) {
   result.dataset.amount = "";
   jump.hidden = true;
   $(".selfcheck-criteria").replaceChildren();
-  for (const name of ["ways", "reliability", "recap"]) slots(outcome)[name].replaceChildren();
+  for (const name of ["ways", "reliability", "recap", "missing"]) slots(outcome)[name].replaceChildren();
   outcome.hidden = true;
   waiting.textContent = message;
   waiting.hidden = false;
@@ -436,6 +448,8 @@ function render(view, touched, speak) {
   });
   slot.ways.replaceChildren(...ways);
   slot.ways.hidden = ways.length === 0;
+  slot.missing.replaceChildren(...shown.missing.map(missingItem));
+  slot["missing-box"].hidden = shown.missing.length === 0;
   slot.reliability.textContent = shown.confidence;
   slot.reliability.hidden = shown.confidence === "";
   slot.recap.replaceChildren(

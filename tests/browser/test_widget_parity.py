@@ -16,7 +16,8 @@ site, served on 127.0.0.1, against ``Engine(rules).evaluate(answers, lang)``:
   of the corpus with a settled amount;
 - with the ``.wasm`` blocked, the fallback within 15 s;
 - axe-core: zero violations in the empty, loading, partly answered, eligible,
-  ineligible and error states (the answered ones: cases of the corpus), fr and en;
+  ineligible (also with every question and every « Où trouver » disclosure
+  open) and error states (the answered ones: cases of the corpus), fr and en;
   screenshots of each at 360×740 and 1280×800 (tests/artifacts/screenshots/widget-*.png);
 - every page: requests on 127.0.0.1 only, no console error, no uncaught error.
 
@@ -573,6 +574,11 @@ IN_WIDGET = """(selectors) => selectors.map((s) => {
 })"""
 
 
+OPEN_DETAILS = """(open = true) => {
+  for (const box of document.querySelectorAll('#selfcheck details')) box.open = open;
+}"""
+
+
 def axe_problems(page, where: str) -> list[str]:
     """One line per axe-core rule violated, saying which nodes are in the widget."""
     violations = _axe.run(page).response["violations"]
@@ -647,6 +653,12 @@ def test_answered_states_accessible_with_screenshots(
     page.evaluate(SETTLE)
     problems += axe_problems(page, f"{lang} ineligible, all questions shown")
     shoot(page, screenshot, f"{lang}-ineligible-all-questions")
+    # Every "where to find this information" disclosure open.
+    page.evaluate(OPEN_DETAILS)
+    page.evaluate(SETTLE)
+    problems += axe_problems(page, f"{lang} every disclosure open")
+    shoot(page, screenshot, f"{lang}-disclosures-open")
+    page.evaluate(OPEN_DETAILS, False)
     set_show_all(page, False)
     recorded.assert_clean(f"{lang} widget page")
     assert_no_axe_violation(problems)

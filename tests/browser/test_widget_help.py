@@ -1,0 +1,220 @@
+"""What the self-check tells a reader beside the verdict, in every engine tested
+(Chromium and WebKit, the scenario written once against tests/support/driver.py):
+
+- with every verdict (the first case of each outcome of the corpus, as a share
+  link), « Ce que vous pouvez faire aujourd'hui »: each item of the rules'
+  ``status.today``, in the page's language, shown;
+- "I don't know" helps: beside each question whose rules give a ``where``, a
+  « Où trouver cette information ? » disclosure with that text, its sources and
+  their confidence; and a reader who answers the first question and "I don't
+  know" to every other one (through the form's fields) gets, with the
+  undetermined result, « Ce qui manque, et où le trouver »: one entry per
+  question the engine lists as ``missing``, in its order, with the engine's
+  ``where`` text (or the sentence saying no source tells), each a link to its
+  question; a settled result lists nothing missing.
+
+The expected texts are the Python engine's and the rules' own, rendered in
+CPython: the widget only moves them.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+import pytest
+from contract import RULES
+from support.corpus import load_corpus, one_of_each_kind
+from support.servers import serving_site
+
+from selfcheck import words
+from selfcheck.engine import Engine
+from selfcheck.form import fragment
+from selfcheck.formatting import render_text
+
+LANGS = {"fr": "autodiagnostic/", "en": "en/autodiagnostic/"}
+RESULT = "#selfcheck-result"
+TOGGLE = '[data-action="show-all"]'
+CLEAR = '[data-action="clear"]'
+CASES = load_corpus(RULES)["cases"]
+KINDS = one_of_each_kind(CASES)
+ENGINE = Engine(RULES)
+
+# What the result shows beside the verdict: each block's visibility and texts.
+HELP_VIEW = """() => {
+  const clean = (el) => el.textContent.replace(/\\s+/g, ' ').trim();
+  const today = document.querySelector('.selfcheck-today');
+  const missing = document.querySelector('.selfcheck-missing');
+  return {
+    verdict: document.querySelector('#selfcheck-result').dataset.verdict,
+    today: today && today.checkVisibility() ? [...today.querySelectorAll('li')].map(clean) : null,
+    missingShown: missing.checkVisibility(),
+    missing: [...missing.querySelectorAll('[data-missing]')].map((li) => ({
+      question: li.dataset.missing,
+      link: li.querySelector('a[data-edit]').getAttribute('href'),
+      where: clean(li.querySelector('[data-slot=where]')),
+      sources: li.querySelectorAll('[data-slot=sources] a').length,
+    })),
+  };
+}"""
+# Each question's "where to find" disclosure: its summary and its text.
+WHERE_VIEW = """() => Object.fromEntries(
+  [...document.querySelectorAll('[data-question]')].map((q) => {
+  const box = q.querySelector('details.selfcheck-where');
+  const clean = (el) => el.textContent.replace(/\\s+/g, ' ').trim();
+  return [q.dataset.question, box && box.checkVisibility()
+    ? { summary: clean(box.querySelector('summary')), text: clean(box.querySelector('p')),
+        sources: box.querySelectorAll('a').length }
+    : null];
+  }))"""
+
+
+def clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def served(built_site):
+    with serving_site(built_site) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def pages(driver_factory, served):
+    opened = {}
+
+    def get(lang: str):
+        if lang not in opened:
+            opened[lang] = driver_factory().open(urljoin(served.base_url, LANGS[lang]))
+        return opened[lang]
+
+    return get
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_what_to_do_today_comes_with_every_verdict(pages, lang):
+    page = pages(lang)
+    today = [clean(render_text(RULES, item["text"], lang)) for item in RULES["status"]["today"]]
+    assert today, "the rules say nothing of today: nothing to check"
+    seen = set()
+    for case in KINDS:
+        shared = fragment(RULES, case["answers"], lang)
+        page.set_hash(shared)
+        page.wait_attribute(RESULT, "data-answers", shared)
+        view = page.call(HELP_VIEW)
+        assert view["verdict"] == case["expect"]["verdict"], (page.engine, case["id"], view)
+        assert view["today"] is not None, (page.engine, case["id"], "no today block")
+        assert len(view["today"]) == len(today), (page.engine, view["today"])
+        for shown, text in zip(view["today"], today, strict=True):
+            assert shown.startswith(text), (page.engine, shown, text)
+        seen.add(view["verdict"])
+    assert seen == {"eligible", "ineligible", "undetermined"}, seen
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_where_to_find_each_answer_is_beside_its_question(pages, lang):
+    page = pages(lang)
+    page.click(TOGGLE)  # every question shown
+    page.wait_attribute(TOGGLE, "aria-pressed", "true")
+    shown = page.call(WHERE_VIEW)
+    page.click(TOGGLE)
+    with_where = [q for q in RULES["questions"] if "where" in q]
+    assert with_where, "no question of the rules has a where: nothing to check"
+    for question in RULES["questions"]:
+        box = shown[question["id"]]
+        if "where" not in question:
+            assert box is None, (page.engine, question["id"], box)
+            continue
+        assert box is not None, (page.engine, question["id"], "no where disclosure")
+        assert box["summary"] == clean(words.text(lang, "result.where")), box
+        assert box["text"] == clean(render_text(RULES, question["where"]["text"], lang)), box
+        assert box["sources"] == len(question["where"].get("sources", ())), box
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_i_dont_know_says_what_is_missing_and_where_to_find_it(pages, lang):
+    page = pages(lang)
+    page.click_and_render(CLEAR)
+    first, *others = RULES["questions"]
+    value = first["options"][0]["value"] if first["type"] == "choice" else "oui"
+    page.click(TOGGLE)
+    page.wait_attribute(TOGGLE, "aria-pressed", "true")
+    page.click_and_render(f'[name="{first["id"]}"][value="{value}"]')
+    answers = {first["id"]: value}
+    for question in others:
+        if question["type"] in ("choice", "boolean"):
+            page.click_and_render(f'[name="{question["id"]}"][value=""]')
+        else:
+            page.click_and_render(f'[data-unknown-for="{question["id"]}"]')
+        answers[question["id"]] = None
+    page.click(TOGGLE)
+    expected = ENGINE.evaluate(answers, lang)
+    assert expected["verdict"] == "undetermined", expected["verdict"]
+    assert expected["missing"], "nothing missing: nothing to check"
+    page.wait_attribute(RESULT, "data-verdict", "undetermined")
+    view = page.call(HELP_VIEW)
+    assert view["missingShown"], (page.engine, view)
+    assert [m["question"] for m in view["missing"]] == expected["missing"], view
+    for got, want in zip(view["missing"], expected["display"]["missing"], strict=True):
+        assert got["where"] == clean(want["where"]), (page.engine, got, want)
+        assert got["link"] == f"#selfcheck-{want['question']}", got
+        assert got["sources"] == len(want["sources"]), got
+    # The questions the sources say nothing about say so, never "answer it".
+    silent = [q["id"] for q in RULES["questions"] if "where" not in q]
+    for got in view["missing"]:
+        if got["question"] in silent:
+            assert got["where"] == clean(words.text(lang, "result.no_where")), got
+
+    # A settled verdict: nothing missing, nothing listed.
+    settled = next(c for c in KINDS if not c["expect"]["missing"])
+    shared = fragment(RULES, settled["answers"], lang)
+    page.set_hash(shared)
+    page.wait_attribute(RESULT, "data-answers", shared)
+    view = page.call(HELP_VIEW)
+    assert not view["missingShown"] and view["missing"] == [], (page.engine, view)
+    assert not page.problems(), page.problems()
+
+
+# Each problem of the error summary, and each field's own message.
+ERRORS_VIEW = """() => {
+  const clean = (el) => el.textContent.replace(/\\s+/g, ' ').trim();
+  return {
+    summary: [...document.querySelectorAll('#selfcheck-error-summary a[data-problem]')]
+      .map((a) => ({ question: a.dataset.problem, text: clean(a) })),
+    fields: Object.fromEntries([...document.querySelectorAll('[data-question]')]
+      .map((q) => [q.dataset.question, q.querySelector('.selfcheck-field-error')])
+      .filter(([, box]) => box.checkVisibility()).map(([key, box]) => [key, clean(box)])),
+  };
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_errors_name_their_question(pages, lang):
+    """Both number fields answered with a word: in the summary and under each
+    field, the message names its question (« Indiquez un nombre » alone would
+    not say which)."""
+    page = pages(lang)
+    page.click_and_render(CLEAR)
+    page.click(TOGGLE)
+    page.wait_attribute(TOGGLE, "aria-pressed", "true")
+    numbers = [q for q in RULES["questions"] if q["type"] in ("integer", "number")]
+    assert len(numbers) >= 2, "fewer than two number fields: nothing to tell apart"
+    typed = {}
+    for question in numbers:
+        page.fill(f'input[type="text"][name="{question["id"]}"]', "abc")
+        typed[question["id"]] = "abc"
+        page.wait_for(f'#selfcheck-error-summary a[data-problem="{question["id"]}"]')
+    page.click(TOGGLE)
+    want = ENGINE.evaluate(typed, lang)["display"]["errors"]
+    view = page.wait_until(
+        f"() => {{ const v = ({ERRORS_VIEW})(); return v.summary.length === {len(want)} && v; }}"
+    )
+    assert [e["question"] for e in view["summary"]] == [e["question"] for e in want], view
+    texts = {clean(e["text"]) for e in want}
+    assert len(texts) == len(want), f"two problems read alike: {texts}"
+    for got, error in zip(view["summary"], want, strict=True):
+        question = next(q for q in numbers if q["id"] == error["question"])
+        short = clean(render_text(RULES, question["short"], lang))
+        assert got["text"] == clean(error["text"]) and got["text"].startswith(short), got
+        assert view["fields"][error["question"]] == got["text"], view["fields"]
+    page.click_and_render(CLEAR)
