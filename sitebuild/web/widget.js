@@ -472,12 +472,37 @@ function render(view, touched, speak) {
   // Once the answers settle the verdict, a link takes the reader to it.
   jump.hidden = res.verdict === "undetermined";
   slots(jump).jump.textContent = shown.verdict;
+  // The amount too: a change from one amount to another happens in view.
+  slots(jump)["jump-amount"].textContent = shown.amount;
+  uncover(lastUsed);
   if (firstVerdict) {
     firstVerdict = false;
     performance.mark("selfcheck:first-verdict"); // read by benchmarks/run.py
   }
   if (speak) announce(shown.announcement);
 }
+
+// The "see my result" bar stays at the bottom of the screen: it must never
+// cover the focused control, nor the one just tapped (focus not obscured,
+// WCAG 2.4.11). The page's scroll-padding asks browsers to scroll past it;
+// where a control still ends under it, the page scrolls by the overlap.
+let lastUsed = null;
+
+function uncover(element) {
+  if (!element?.isConnected || jump.hidden || !root.contains(element)) return;
+  const bar = jump.getBoundingClientRect();
+  const box = element.getBoundingClientRect();
+  if (box.bottom > bar.top && box.top < bar.bottom && bar.height > 0) {
+    window.scrollBy({ top: box.bottom - bar.top + 8, behavior: "instant" });
+  }
+}
+
+root.addEventListener("focusin", (event) => {
+  if (jump.contains(event.target)) return;
+  lastUsed = event.target;
+  // after the browser's own scrolling to the focused element
+  requestAnimationFrame(() => uncover(event.target));
+});
 
 let sequence = 0;
 
@@ -531,6 +556,7 @@ form.addEventListener("keydown", (event) => {
   }
 });
 form.addEventListener("change", (event) => {
+  lastUsed = event.target.closest("label") ?? event.target;
   const box = event.target.closest("[data-unknown-for]");
   if (box) {
     const q = box.closest("[data-question]");
