@@ -9,6 +9,7 @@ page with MkDocs' ``url`` filter.
 from __future__ import annotations
 
 import functools
+import re
 
 from markupsafe import Markup
 
@@ -33,10 +34,12 @@ SCRIPT_WORDS = (
 )
 
 
-def context(bundle: Bundle, lang: str, page_url) -> dict:
+def context(bundle: Bundle, lang: str, page_url, terms: dict | None = None) -> dict:
     """The template's ``selfcheck`` for one language. ``page_url(path)`` is the
     site-root path of a page of docs/<lang>/ (``contexte.md#x`` →
-    ``en/contexte/#x``)."""
+    ``en/contexte/#x``). ``terms``: the glossary's short explanations
+    (``read_terms``), shown on the first use of each term in a question's
+    help, « Pourquoi ? » and « Où trouver ? » texts."""
     rules = bundle.rules
     say = functools.partial(words.text, lang)
 
@@ -52,7 +55,7 @@ def context(bundle: Bundle, lang: str, page_url) -> dict:
             return None
         level = found.get("confidence")
         return {
-            "text": text(found["text"]),
+            "text": explain(text(found["text"]), terms or {}),
             "sources": [
                 {
                     "label": source_name(sources[i], lang),
@@ -82,7 +85,7 @@ def context(bundle: Bundle, lang: str, page_url) -> dict:
         "rules_id": rules["id"],
         "t": say,
         "with_link": functools.partial(with_link, lang),
-        "questions": [_question(rules, q, lang, where(q)) for q in rules["questions"]],
+        "questions": [_question(rules, q, lang, where(q), terms or {}) for q in rules["questions"]],
         "next_steps": [step(s) for s in rules.get("next_steps", ())],
         "unknowns": [text(u["text"]) for u in rules.get("application", {}).get("unknown", ())],
         "today": today,
@@ -146,7 +149,43 @@ def _target(item: dict):
     return link.get("url") or link.get("page")
 
 
-def _question(rules: dict, question: dict, lang: str, where: dict | None) -> dict:
+def read_terms(path) -> dict[str, str]:
+    """``*[term]: explanation`` lines (Markdown's abbreviations, as the pages
+    use them) → {term: explanation}; none when the file does not exist."""
+    terms = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            found = re.match(r"\*\[(.+?)\]:\s*(.+)", line)
+            if found:
+                terms[found[1]] = found[2].strip()
+    return terms
+
+
+def explain(text: str, terms: dict[str, str]) -> Markup:
+    """``text`` (plain) as HTML where the first use of each glossary term is an
+    ``<abbr>`` with its explanation (the site's tooltips show it on hover and
+    focus, as on every page). Longer terms first: « CDDU » before « CDD »."""
+    if not terms:
+        return Markup.escape(text)
+    names = sorted(terms, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, names)) + r")(?!\w)")
+    seen: set[str] = set()
+    out, end = [], 0
+    for found in pattern.finditer(text):
+        term = found[1]
+        if term in seen:
+            continue
+        seen.add(term)
+        out.append(Markup.escape(text[end : found.start()]))
+        out.append(Markup('<abbr title="{}">{}</abbr>').format(terms[term], term))
+        end = found.end()
+    out.append(Markup.escape(text[end:]))
+    return Markup("").join(out)
+
+
+def _question(
+    rules: dict, question: dict, lang: str, where: dict | None, terms: dict[str, str]
+) -> dict:
     kind = question["type"]
     options = None
     if kind == "boolean":
@@ -167,7 +206,12 @@ def _question(rules: dict, question: dict, lang: str, where: dict | None) -> dic
         "id": question["id"],
         "type": kind,
         "label": render_text(rules, question["label"], lang),
-        "help": render_text(rules, question["help"], lang) if "help" in question else "",
+        "help": explain(render_text(rules, question["help"], lang), terms)
+        if "help" in question
+        else "",
+        "why": explain(render_text(rules, question["why"], lang), terms)
+        if "why" in question
+        else "",
         "options": options,
         "unit": words.text(lang, f"units.{unit}.label") if unit else "",
         "inputmode": "numeric" if kind == "integer" else "decimal",
