@@ -8,6 +8,8 @@ name stops the build) rendered with:
 ``{{ source.ID }}``       a Markdown link to the source's entry on the Sources page
 ``{{ criteria }}``        the criteria, generated (templates/criteria.md)
 ``{{ sources_list }}``    the rule file's sources and what each supports
+``{{ audit.PART }}``       the accessibility statement's parts from the RGAA audit's grid
+                         (``conformity``, ``nonconformities``, ``environment``)
                           (templates/sources.md)
 
 Jinja's comments are ``{## … ##}`` here, so that Markdown's ``{#anchor}`` stays
@@ -26,8 +28,16 @@ from markupsafe import Markup
 from selfcheck import words
 from selfcheck.conditions import condition_value, quantity_value
 from selfcheck.engine import rules_line
-from selfcheck.formatting import colon, format_date, format_quantity, render_text, source_name
+from selfcheck.formatting import (
+    colon,
+    format_date,
+    format_number,
+    format_quantity,
+    render_text,
+    source_name,
+)
 from selfcheck.phrasing import comparison_parts
+from sitebuild import audit
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -76,7 +86,49 @@ def page_context(ruleset: dict, lang: str, site: dict | None = None) -> dict:
         "source": {s["id"]: source_link(s, lang) for s in ruleset["sources"]},
         "criteria": Markup(criteria_markdown(ruleset, lang)),
         "sources_list": Markup(sources_markdown(ruleset, lang)),
+        "audit": {part: Markup(audit_markdown(lang, part)) for part in AUDIT_PARTS},
     }
+
+
+# ---------------------------------------------------------------------------
+# The accessibility statement, from the RGAA audit's grid
+
+AUDIT_PARTS = ("conformity", "nonconformities", "environment")
+
+
+def audit_markdown(lang: str, part: str) -> str:
+    grid = audit.load()
+    summed = audit.summary(grid)
+    say = functools.partial(words.text, lang)
+    rate = format_number(round(summed["rate"] * 100, 2), lang, decimals=2)
+    return (
+        environment()
+        .get_template("audit.md")
+        .render(
+            part=part,
+            t=say,
+            colon=colon(lang),
+            version=grid["rgaa"],
+            status=say(f"audit.status.{summed['status']}"),
+            rate=say("audit.percent", number=rate),
+            met=summed["counts"]["C"],
+            applicable=summed["applicable"],
+            na=summed["counts"]["NA"],
+            auditor=grid["auditor"][lang],
+            date=format_date(grid["date"].isoformat(), lang),
+            pages=[Markup(say(f"audit.pages.{page['id']}")) for page in grid["sample"]],
+            nonconformities=[
+                {
+                    "number": number,
+                    "issue": entry["issue"][lang],
+                    "fix": _lower_first(entry["fix"][lang]),
+                }
+                for number, entry in grid["criteria"].items()
+                if entry["status"] == "NC"
+            ],
+            environment=[line[lang] for line in grid["environment"]],
+        )
+    )
 
 
 def format_parameter(ruleset: dict, name: str, lang: str) -> str:
@@ -265,3 +317,8 @@ def sources_markdown(ruleset: dict, lang: str) -> str:
             ],
         )
     )
+
+
+def _lower_first(text: str) -> str:
+    """« Correction prévue : ajouter … »: the fix continues the sentence."""
+    return text[:1].lower() + text[1:]

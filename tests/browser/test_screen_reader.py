@@ -14,6 +14,9 @@ what it reads. Tests assert the phrases in order:
 - "I don't know": announced like any answer, the recap reads it, and so is
   what is missing, each with its link and where to find it;
 - the recap's "Modifier" links have distinct names, each with its question.
+
+RGAA 4.1: 3.1, 6.1, 7.1, 7.5
+(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations

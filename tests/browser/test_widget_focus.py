@@ -12,6 +12,9 @@ tests/support/driver.py), at 1280×800 and on a 360×740 phone, fr and en:
   buttons, fields, options with their label, disclosures) is at least 24 × 24 px,
   or a link inside a sentence; the main ones — the options, the number fields,
   the buttons and the bar — at least 44 px tall.
+
+RGAA 4.1: 7.3, 10.7, 12.8, 12.9
+(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations

@@ -11,15 +11,22 @@
   undetermined result, « Ce qui manque, et où le trouver »: one entry per
   question the engine lists as ``missing``, in its order, with the engine's
   ``where`` text (or the sentence saying no source tells), each a link to its
-  question; a settled result lists nothing missing.
+  question; a settled result lists nothing missing;
+- errors name their question, in the summary and under the field;
+- plain hints: one sentence each, the caveats in « Pourquoi ? », the glossary's
+  terms explained where they are used, with the glossary's own text.
 
 The expected texts are the Python engine's and the rules' own, rendered in
 CPython: the widget only moves them.
+
+RGAA 4.1: 11.10, 11.11
+(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -31,8 +38,10 @@ from selfcheck import words
 from selfcheck.engine import Engine
 from selfcheck.form import fragment
 from selfcheck.formatting import render_text
+from sitebuild.widget import read_terms
 
 LANGS = {"fr": "autodiagnostic/", "en": "en/autodiagnostic/"}
+ABBREVIATIONS = Path(__file__).resolve().parents[2] / "docs" / "includes"
 RESULT = "#selfcheck-result"
 TOGGLE = '[data-action="show-all"]'
 CLEAR = '[data-action="clear"]'
@@ -218,3 +227,48 @@ def test_errors_name_their_question(pages, lang):
         assert got["text"] == clean(error["text"]) and got["text"].startswith(short), got
         assert view["fields"][error["question"]] == got["text"], view["fields"]
     page.click_and_render(CLEAR)
+
+
+# Each question's help, its « Pourquoi ? » and the terms it explains.
+HINTS_VIEW = """() => Object.fromEntries(
+  [...document.querySelectorAll('[data-question]')].map((q) => {
+  const clean = (el) => el.textContent.replace(/\\s+/g, ' ').trim();
+  const help = q.querySelector('.selfcheck-help');
+  const why = q.querySelector('details.selfcheck-why');
+  return [q.dataset.question, {
+    help: help ? clean(help) : null,
+    why: why ? { summary: clean(why.querySelector('summary')), text: clean(why.querySelector('p')) }
+      : null,
+    terms: [...q.querySelectorAll('abbr[title]')].map((a) => [clean(a), a.title]),
+  }];
+  }))"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_hints_are_one_sentence_with_why_and_terms_explained(pages, lang):
+    """A help is one plain sentence; the source and reliability caveats are in
+    « Pourquoi ? »; each glossary term used there is explained by the
+    glossary's own text (docs/includes/abbreviations.<lang>.md, one home)."""
+    page = pages(lang)
+    terms = read_terms(ABBREVIATIONS / f"abbreviations.{lang}.md")
+    shown = page.call(HINTS_VIEW)
+    explained = set()
+    for question in RULES["questions"]:
+        view = shown[question["id"]]
+        if "help" in question:
+            help_text = view["help"]
+            assert help_text == clean(render_text(RULES, question["help"], lang)), view
+            assert len(re.findall(r"[.!?](?:\s|$)", help_text)) <= 1, help_text
+        if "why" in question:
+            assert view["why"] == {
+                "summary": clean(words.text(lang, "widget.why")),
+                "text": clean(render_text(RULES, question["why"], lang)),
+            }, view
+        for term, title in view["terms"]:
+            assert title == terms[term], (term, title)
+            explained.add(term)
+    for needed in {
+        "fr": ["CDD", "CDDU", "avant tout abattement", "Pôle emploi"],
+        "en": ["CDD", "CDDU", "Annexe 10", "Pôle emploi", "avant tout abattement"],
+    }[lang]:
+        assert needed in explained, (needed, explained)
