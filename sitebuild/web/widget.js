@@ -150,6 +150,8 @@ function start(fromHead = true) {
       clearTimeout(slowTimer);
       root.dataset.state = "ready";
       statusBox.hidden = true;
+      const early = readForm();
+      keepUntilNextAnswer = Object.keys(early.form).length + early.unknown.length > 0;
       settle.resolve();
       refresh(true);
       keepEngine(data.files ?? []);
@@ -387,11 +389,16 @@ function showFieldErrors(errors) {
 // question. The focused one never hides.
 let showAll = false;
 let visible = null;
+// Answers given while the engine loaded are evaluated once it is ready, but the
+// questions they make moot stay in place until the reader answers again: they
+// are not snatched from under the reader by a download finishing.
+let keepUntilNextAnswer = false;
 
 function showQuestions() {
   if (!visible) return;
   for (const q of questions) {
-    q.hidden = !(showAll || visible.includes(q.dataset.question) || q.contains(document.activeElement));
+    const needed = visible.includes(q.dataset.question) || q.contains(document.activeElement);
+    q.hidden = !(showAll || needed || (keepUntilNextAnswer && !q.hidden));
   }
 }
 
@@ -556,6 +563,7 @@ form.addEventListener("keydown", (event) => {
   }
 });
 form.addEventListener("change", (event) => {
+  keepUntilNextAnswer = false;
   lastUsed = event.target.closest("label") ?? event.target;
   const box = event.target.closest("[data-unknown-for]");
   if (box) {
@@ -624,6 +632,7 @@ root.addEventListener("click", async (event) => {
   } else if (action === "clear") {
     // A number still waiting for its typing pause would come back as an answer.
     clearTimeout(settleTimer);
+    keepUntilNextAnswer = false;
     clearForm();
     forget();
     showFieldErrors([]);
@@ -639,6 +648,7 @@ root.addEventListener("click", async (event) => {
 addEventListener("hashchange", () => {
   const params = answersInFragment();
   if (params) {
+    keepUntilNextAnswer = false; // other answers: the questions they need
     fill(params);
     refresh(true);
   }
