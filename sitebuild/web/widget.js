@@ -31,6 +31,7 @@ const problemTemplate = $("#selfcheck-problem");
 const summaryTemplate = $("#selfcheck-summary");
 const summary = $("#selfcheck-error-summary");
 const jump = $(".selfcheck-jump");
+const backToRecap = $(".selfcheck-back");
 const clone = (template) => template.content.firstElementChild.cloneNode(true);
 
 // ---------------------------------------------------------------------------
@@ -585,6 +586,11 @@ root.addEventListener("click", async (event) => {
     const key = target.dataset.edit ?? target.dataset.problem;
     const q = questions.find((item) => item.dataset.question === key);
     q.hidden = false;
+    // "Check your answers": a change made from the recap leads back to it.
+    if (target.dataset.edit && target.closest("[data-slot=recap]")) {
+      q.append(backToRecap);
+      backToRecap.hidden = false;
+    }
     (q.querySelector("input:checked, input:not([type=radio])") ?? q.querySelector("input")).focus();
     return;
   }
@@ -595,6 +601,13 @@ root.addEventListener("click", async (event) => {
     showAll = !showAll;
     showAllButton.setAttribute("aria-pressed", String(showAll));
     showQuestions();
+  } else if (action === "back-to-recap") {
+    event.preventDefault();
+    backToRecap.hidden = true;
+    form.append(backToRecap);
+    const heading = $("#selfcheck-recap-title");
+    heading.scrollIntoView({ block: "start" });
+    heading.focus();
   } else if (action === "see-result") {
     // The result comes to the reader when asked: focus on its heading.
     event.preventDefault();
@@ -633,6 +646,8 @@ root.addEventListener("click", async (event) => {
     // A number still waiting for its typing pause would come back as an answer.
     clearTimeout(settleTimer);
     keepUntilNextAnswer = false;
+    backToRecap.hidden = true;
+    form.append(backToRecap);
     clearForm();
     forget();
     showFieldErrors([]);

@@ -272,3 +272,50 @@ def test_hints_are_one_sentence_with_why_and_terms_explained(pages, lang):
         "en": ["CDD", "CDDU", "Annexe 10", "Pôle emploi", "avant tout abattement"],
     }[lang]:
         assert needed in explained, (needed, explained)
+
+
+RECAP_VIEW = """() => {
+  const recap = document.querySelector('[data-slot=recap]');
+  const criteria = document.querySelector('.selfcheck-criteria');
+  return {
+    before: !!(recap.compareDocumentPosition(criteria) & Node.DOCUMENT_POSITION_FOLLOWING),
+    rows: [...recap.querySelectorAll('.selfcheck-recap-row')].map((row) => ({
+      label: row.querySelector('dt').textContent.trim(),
+      value: row.querySelector('dd').textContent.trim(),
+      edit: row.querySelector('[data-edit]').dataset.edit,
+    })),
+    focused: document.activeElement ? document.activeElement.id : null,
+  };
+}"""
+BACK = '[data-action="back-to-recap"]'
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_check_your_answers_before_the_reasons_and_back_after_a_change(pages, lang):
+    """GOV.UK's "check your answers": the answers as read, each with its change
+    link, come before the conditions one by one; a change made from there
+    offers the way back to them, where the new answer reads."""
+    page = pages(lang)
+    case = next(c for c in KINDS if c["expect"]["verdict"] == "eligible")
+    shared = fragment(RULES, case["answers"], lang)
+    page.set_hash(shared)
+    page.wait_attribute(RESULT, "data-answers", shared)
+    view = page.call(RECAP_VIEW)
+    assert view["before"], "the recap comes after the detailed reasons"
+    keys = [row["edit"] for row in view["rows"]]
+    assert len(keys) >= 2, view
+    number = next(q for q in RULES["questions"] if q["type"] == "integer" and q["id"] in keys)
+    assert not page.visible(BACK)
+    page.click(f'[data-slot=recap] [data-edit="{number["id"]}"]')
+    page.wait_until(f"() => document.querySelector('{BACK}').checkVisibility()")
+    assert page.call(
+        f"() => !!document.querySelector('[data-question=\"{number['id']}\"] {BACK}')"
+    ), "the way back is not in the question changed"
+    changed = {**case["answers"], number["id"]: case["answers"][number["id"]] + 1}
+    page.fill(f'input[type="text"][name="{number["id"]}"]', str(changed[number["id"]]))
+    page.wait_attribute(RESULT, "data-answers", fragment(RULES, changed, lang))
+    page.click(BACK)
+    page.wait_until("() => document.activeElement.id === 'selfcheck-recap-title'")
+    row = next(r for r in page.call(RECAP_VIEW)["rows"] if r["edit"] == number["id"])
+    assert row["value"] == str(changed[number["id"]]), row
+    assert not page.visible(BACK)
