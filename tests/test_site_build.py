@@ -995,3 +995,14 @@ def test_the_privacy_page_says_the_answers_stay_in_the_tab(site, lang, phrases):
     missing = [phrase for phrase in phrases if phrase not in text]
     assert not missing, f"{lang}: the privacy page does not say {missing}"
     assert "page's memory" not in text and "mémoire de la page" not in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_plain_words_page_links_to_the_self_check_before_its_first_section(site, lang):
+    """A reader of the plain-words page finds the test at its top, not eleven
+    screens down."""
+    page = page_html(site, lang, "mots-simples")
+    article = page[page.index("<article") :]
+    first_link = article.find('href="../autodiagnostic/"')
+    assert first_link != -1, "no link to the self-check"
+    assert first_link < article.index("<h2"), "the first link to the self-check is below a section"
