@@ -16,9 +16,9 @@ import math
 
 from . import words
 from .analysis import Situation, Structure
-from .conditions import quantity_value, questions_in, walk
+from .conditions import quantity_value, walk
 from .explain import LEVELS, Explanation, criterion_level, describe
-from .formatting import format_date, format_money, join_or, quote, render_text
+from .formatting import format_date, format_money, join_or, quote, render_text, source_name
 from .phrasing import condition_text
 
 VERDICTS = ("eligible", "ineligible", "undetermined")
@@ -144,7 +144,6 @@ class Engine:
         self._phrases: dict = {}
         self.langs = _message_langs(rules)
         self._sources = {s["id"]: s for s in rules["sources"]}
-        self._criterion_keys = {c["id"]: questions_in(c["condition"]) for c in rules["criteria"]}
 
     def evaluate(self, answers, lang: str = "fr") -> dict:
         try:
@@ -375,7 +374,6 @@ class Engine:
             # the level of the branch that met or failed it, when it has its own
             sure = criterion_level(rules, rule, self._answers, criterion["status"])
             level = words.text(lang, f"levels.{sure}")
-            asked = [k for k in result["missing"] if k in self._criterion_keys[rule["id"]]]
             criteria.append(
                 {
                     "id": criterion["id"],
@@ -383,11 +381,6 @@ class Engine:
                     "mark": words.text(lang, f"marks.{criterion['status']}"),
                     "reason": words.text(lang, "result.moot") if moot else criterion["reason"],
                     "moot": words.text(lang, "result.moot") if moot else "",
-                    "find": [
-                        {"question": k, "text": render_text(rules, questions[k]["where"], lang)}
-                        for k in asked
-                        if "where" in questions[k] and not moot
-                    ],
                     "confidence": words.text(lang, "result.confidence", level=level),
                     "sources": [self._source_label(s, lang) for s in criterion["sources"]],
                 }
@@ -399,6 +392,7 @@ class Engine:
             "amount_value": self.amount_text(result, lang),
             "announcement": " ".join(t for t in said if t),
             "criteria": criteria,
+            "missing": [self._missing(questions[k], lang) for k in result["missing"]],
             "rules": self._rules_line(lang),
             "disclaimer": render_text(rules, rules["result"]["disclaimer"], lang),
             "notice": self._notice(lang),
@@ -412,6 +406,33 @@ class Engine:
         """The fund's status today, as every page shows it (``status.notice``)."""
         notice = self.rules.get("status", {}).get("notice")
         return render_text(self.rules, notice, lang) if notice else ""
+
+    def _missing(self, question: dict, lang: str) -> dict:
+        """A question still open, for « Ce qui manque, et où le trouver »: its
+        short name, a link text naming it, and where a reader finds the answer
+        (``where``), with its sources and their confidence."""
+        short = render_text(self.rules, question.get("short", question["label"]), lang)
+        where = question.get("where", {})
+        return {
+            "question": question["id"],
+            "label": short,
+            "answer": words.text(lang, "result.answer", question=short),
+            "where": (
+                render_text(self.rules, where["text"], lang)
+                if where
+                else words.text(lang, "result.no_where")
+            ),
+            "sources": [
+                self._source_label(self._sources[i], lang) for i in where.get("sources", ())
+            ],
+            "confidence": (
+                words.text(
+                    lang, "result.where_confidence", level=words.text(lang, f"levels.{level}")
+                )
+                if (level := where.get("confidence"))
+                else ""
+            ),
+        }
 
     def _warnings(self, lang: str) -> list:
         """Answers above a bound a source gives (``plausible``): a warning the
@@ -478,6 +499,10 @@ class Engine:
                 text = words.text(
                     lang, f"field_errors.{code}", min=question.get("min"), max=question.get("max")
                 )
+            if question is not None:
+                # Both number fields can say "enter a number": each names its question.
+                short = render_text(self.rules, question.get("short", question["label"]), lang)
+                text = words.text(lang, "result.error_for", question=short, message=text)
             shown.append({"question": problem["question"], "text": text})
         return {
             "verdict": "",
@@ -486,6 +511,7 @@ class Engine:
             "amount_value": "",
             "announcement": "",
             "criteria": [],
+            "missing": [],
             "rules": "",
             "disclaimer": "",
             "notice": "",
@@ -498,19 +524,14 @@ class Engine:
     def _source_label(self, source: dict, lang: str) -> dict:
         return {
             "id": source["id"],
-            "label": words.text(
-                lang,
-                "pages.outlet_date",
-                outlet=source["outlet"],
-                date=format_date(source["date"], lang),
-            ),
+            "label": source_name(source, lang),
             "title": source["title"],
             "url": source["url"],
         }
 
 
 def _source(source: dict) -> dict:
-    return {k: source[k] for k in ("id", "outlet", "title", "date", "url")}
+    return {k: source.get(k) for k in ("id", "outlet", "title", "date", "url")}
 
 
 def rules_line(rules: dict, lang: str) -> str:

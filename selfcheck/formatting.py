@@ -78,6 +78,16 @@ def format_date(value, lang: str) -> str:
     return str(value)
 
 
+def source_name(source: dict, lang: str) -> str:
+    """A source as the pages and results name it: « Le Journal, 8 avril 2020 »,
+    or its outlet alone when its date was not recorded."""
+    if source.get("date") is None:
+        return source["outlet"]
+    return words.text(
+        lang, "pages.outlet_date", outlet=source["outlet"], date=format_date(source["date"], lang)
+    )
+
+
 def format_quantity(value, unit: str | None, lang: str) -> str:
     """A value with its unit: an amount, a date, a year or a plain number."""
     if unit == "EUR":

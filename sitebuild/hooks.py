@@ -138,10 +138,16 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     except jinja2.TemplateError as exc:
         line = f":{exc.lineno}" if getattr(exc, "lineno", None) else ""
         raise PluginError(f"docs/{page.file.src_uri}{line}: {exc.message}") from None
-    abbreviations = Path(config["docs_dir"]) / "includes" / f"abbreviations.{lang}.md"
+    abbreviations = abbreviations_file(config, lang)
     if abbreviations.exists():
         markdown += "\n\n" + abbreviations.read_text(encoding="utf-8")
     return markdown
+
+
+def abbreviations_file(config, lang: str) -> Path:
+    """The glossary's short explanations (``*[term]: text``), one home for
+    every page and for the self-check's questions."""
+    return Path(config["docs_dir"]) / "includes" / f"abbreviations.{lang}.md"
 
 
 def relative_alternates(config) -> None:
@@ -165,7 +171,10 @@ def on_page_context(context, page, config, nav, **kwargs):
     if page.meta.get("template") in (WIDGET_TEMPLATE, EMBED_TEMPLATE):
         lang = page_language(page)
         bundle = Bundle.for_rules(_state["rules"])
-        context["selfcheck"] = widget.context(bundle, lang, functools.partial(page_url, lang))
+        terms = widget.read_terms(abbreviations_file(config, lang))
+        context["selfcheck"] = widget.context(
+            bundle, lang, functools.partial(page_url, lang), terms
+        )
     return context
 
 

@@ -8,6 +8,8 @@ name stops the build) rendered with:
 ``{{ source.ID }}``       a Markdown link to the source's entry on the Sources page
 ``{{ criteria }}``        the criteria, generated (templates/criteria.md)
 ``{{ sources_list }}``    the rule file's sources and what each supports
+``{{ audit.PART }}``       the accessibility statement's parts from the RGAA audit's grid
+                         (``conformity``, ``nonconformities``, ``environment``)
                           (templates/sources.md)
 
 Jinja's comments are ``{## … ##}`` here, so that Markdown's ``{#anchor}`` stays
@@ -28,9 +30,16 @@ from selfcheck import words
 from selfcheck.conditions import condition_value, quantity_value, questions_in
 from selfcheck.engine import Engine, rules_line
 from selfcheck.form import recap
-from selfcheck.formatting import colon, format_date, format_quantity, render_text
+from selfcheck.formatting import (
+    colon,
+    format_date,
+    format_number,
+    format_quantity,
+    render_text,
+    source_name,
+)
 from selfcheck.phrasing import comparison_parts
-from sitebuild import api
+from sitebuild import api, audit
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -80,7 +89,49 @@ def page_context(ruleset: dict, lang: str, site: dict | None = None) -> dict:
         "criteria": Markup(criteria_markdown(ruleset, lang)),
         "sources_list": Markup(sources_markdown(ruleset, lang)),
         "open_data": {"folder": api.API, "wheel": api.wheel_name()},
+        "audit": {part: Markup(audit_markdown(lang, part)) for part in AUDIT_PARTS},
     }
+
+
+# ---------------------------------------------------------------------------
+# The accessibility statement, from the RGAA audit's grid
+
+AUDIT_PARTS = ("conformity", "nonconformities", "environment")
+
+
+def audit_markdown(lang: str, part: str) -> str:
+    grid = audit.load()
+    summed = audit.summary(grid)
+    say = functools.partial(words.text, lang)
+    rate = format_number(round(summed["rate"] * 100, 2), lang, decimals=2)
+    return (
+        environment()
+        .get_template("audit.md")
+        .render(
+            part=part,
+            t=say,
+            colon=colon(lang),
+            version=grid["rgaa"],
+            status=say(f"audit.status.{summed['status']}"),
+            rate=say("audit.percent", number=rate),
+            met=summed["counts"]["C"],
+            applicable=summed["applicable"],
+            na=summed["counts"]["NA"],
+            auditor=grid["auditor"][lang],
+            date=format_date(grid["date"].isoformat(), lang),
+            pages=[Markup(say(f"audit.pages.{page['id']}")) for page in grid["sample"]],
+            nonconformities=[
+                {
+                    "number": number,
+                    "issue": entry["issue"][lang],
+                    "fix": _lower_first(entry["fix"][lang]),
+                }
+                for number, entry in grid["criteria"].items()
+                if entry["status"] == "NC"
+            ],
+            environment=[line[lang] for line in grid["environment"]],
+        )
+    )
 
 
 def format_parameter(ruleset: dict, name: str, lang: str) -> str:
@@ -90,9 +141,7 @@ def format_parameter(ruleset: dict, name: str, lang: str) -> str:
 
 def source_link(source: dict, lang: str) -> Markup:
     """``[Le Journal, 8 avril 2020](sources.md#journal)``."""
-    text = words.text(
-        lang, "pages.outlet_date", outlet=source["outlet"], date=format_date(source["date"], lang)
-    )
+    text = source_name(source, lang)
     return Markup(f"[{_markdown_safe(text)}](sources.md#{source['id']})")
 
 
@@ -338,6 +387,12 @@ def citations(ruleset: dict, lang: str) -> dict:
             add(section.get("combinable_sources", ()), what)
     for param in ruleset["parameters"].values():
         add(param["sources"], _lower_first(render_text(ruleset, param["label"], lang)))
+    for question in ruleset["questions"]:
+        short = render_text(ruleset, question.get("short", question["label"]), lang)
+        add(
+            question.get("where", {}).get("sources", ()),
+            words.text(lang, "pages.where_for", question=short),
+        )
     for step in [*ruleset.get("next_steps", ()), *ruleset.get("other_aids", ())]:
         add(
             step.get("sources", ()),
@@ -367,7 +422,9 @@ def sources_markdown(ruleset: dict, lang: str) -> str:
             sources=[
                 {
                     "id": s["id"],
-                    "heading": f"{s['outlet']} — {format_date(s['date'], lang)}",
+                    "heading": " — ".join(
+                        [s["outlet"], *([format_date(s["date"], lang)] if "date" in s else [])]
+                    ),
                     "title": words.typeset(s["title"], lang),
                     "url": s["url"],
                     "cited": cited[s["id"]],

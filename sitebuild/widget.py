@@ -9,12 +9,13 @@ page with MkDocs' ``url`` filter.
 from __future__ import annotations
 
 import functools
+import re
 
 from markupsafe import Markup
 
 from selfcheck import words
 from selfcheck.form import BOOLEAN_VALUES
-from selfcheck.formatting import format_number, render_text
+from selfcheck.formatting import format_number, render_text, source_name
 from sitebuild.bundle import Bundle
 
 STALL_S = 30  # the widget gives up when nothing has arrived for this long
@@ -33,15 +34,40 @@ SCRIPT_WORDS = (
 )
 
 
-def context(bundle: Bundle, lang: str, page_url) -> dict:
+def context(bundle: Bundle, lang: str, page_url, terms: dict | None = None) -> dict:
     """The template's ``selfcheck`` for one language. ``page_url(path)`` is the
     site-root path of a page of docs/<lang>/ (``contexte.md#x`` →
-    ``en/contexte/#x``)."""
+    ``en/contexte/#x``). ``terms``: the glossary's short explanations
+    (``read_terms``), shown on the first use of each term in a question's
+    help, « Pourquoi ? » and « Où trouver ? » texts."""
     rules = bundle.rules
     say = functools.partial(words.text, lang)
 
     def text(node: dict) -> str:
         return render_text(rules, node, lang)
+
+    sources = {s["id"]: s for s in rules["sources"]}
+
+    def where(question: dict) -> dict | None:
+        """Where a reader finds the answer, its sources and their confidence."""
+        found = question.get("where")
+        if not found:
+            return None
+        level = found.get("confidence")
+        return {
+            "text": explain(text(found["text"]), terms or {}),
+            "sources": [
+                {
+                    "label": source_name(sources[i], lang),
+                    "title": sources[i]["title"],
+                    "url": sources[i]["url"],
+                }
+                for i in found.get("sources", ())
+            ],
+            "confidence": say("result.where_confidence", level=say(f"levels.{level}"))
+            if level
+            else "",
+        }
 
     def step(item: dict) -> dict:
         link = item.get("link")
@@ -52,15 +78,23 @@ def context(bundle: Bundle, lang: str, page_url) -> dict:
             shown = {"href": href, "text": text(link["text"]), "external": external}
         return {"text": text(item["text"]), "link": shown}
 
+    status_today = rules.get("status", {}).get("today", ())
+    today = [step(s) for s in status_today]
     return {
         "lang": lang,
         "rules_id": rules["id"],
         "t": say,
         "with_link": functools.partial(with_link, lang),
-        "questions": [_question(rules, q, lang) for q in rules["questions"]],
+        "questions": [_question(rules, q, lang, where(q), terms or {}) for q in rules["questions"]],
         "next_steps": [step(s) for s in rules.get("next_steps", ())],
         "unknowns": [text(u["text"]) for u in rules.get("application", {}).get("unknown", ())],
-        "other_aids": [step(s) for s in rules.get("other_aids", ())],
+        "today": today,
+        # An aid already among what the reader can do today is not said twice.
+        "other_aids": [
+            step(s)
+            for s in rules.get("other_aids", ())
+            if _target(s) not in map(_target, status_today)
+        ],
         "disclaimer": text(rules["result"]["disclaimer"]),
         "criteria_page": page_url("criteres.md"),
         "error_reasons": {
@@ -109,7 +143,49 @@ def with_link(lang: str, key: str, href: str, link_text: str) -> Markup:
     return Markup(sentence.replace("{link}", link))
 
 
-def _question(rules: dict, question: dict, lang: str) -> dict:
+def _target(item: dict):
+    """Where an item's link leads (None without a link)."""
+    link = item.get("link") or {}
+    return link.get("url") or link.get("page")
+
+
+def read_terms(path) -> dict[str, str]:
+    """``*[term]: explanation`` lines (Markdown's abbreviations, as the pages
+    use them) → {term: explanation}; none when the file does not exist."""
+    terms = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            found = re.match(r"\*\[(.+?)\]:\s*(.+)", line)
+            if found:
+                terms[found[1]] = found[2].strip()
+    return terms
+
+
+def explain(text: str, terms: dict[str, str]) -> Markup:
+    """``text`` (plain) as HTML where the first use of each glossary term is an
+    ``<abbr>`` with its explanation (the site's tooltips show it on hover and
+    focus, as on every page). Longer terms first: « CDDU » before « CDD »."""
+    if not terms:
+        return Markup.escape(text)
+    names = sorted(terms, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, names)) + r")(?!\w)")
+    seen: set[str] = set()
+    out, end = [], 0
+    for found in pattern.finditer(text):
+        term = found[1]
+        if term in seen:
+            continue
+        seen.add(term)
+        out.append(Markup.escape(text[end : found.start()]))
+        out.append(Markup('<abbr title="{}">{}</abbr>').format(terms[term], term))
+        end = found.end()
+    out.append(Markup.escape(text[end:]))
+    return Markup("").join(out)
+
+
+def _question(
+    rules: dict, question: dict, lang: str, where: dict | None, terms: dict[str, str]
+) -> dict:
     kind = question["type"]
     options = None
     if kind == "boolean":
@@ -130,8 +206,14 @@ def _question(rules: dict, question: dict, lang: str) -> dict:
         "id": question["id"],
         "type": kind,
         "label": render_text(rules, question["label"], lang),
-        "help": render_text(rules, question["help"], lang) if "help" in question else "",
+        "help": explain(render_text(rules, question["help"], lang), terms)
+        if "help" in question
+        else "",
+        "why": explain(render_text(rules, question["why"], lang), terms)
+        if "why" in question
+        else "",
         "options": options,
         "unit": words.text(lang, f"units.{unit}.label") if unit else "",
         "inputmode": "numeric" if kind == "integer" else "decimal",
+        "where": where,
     }

@@ -45,6 +45,7 @@ DISPLAY_KEYS = {
     "amount_value",
     "announcement",
     "criteria",
+    "missing",
     "rules",
     "disclaimer",
     "notice",

@@ -21,7 +21,7 @@ import pytest
 from mkdocs.utils.yaml import yaml_load as mkdocs_yaml_load
 
 from selfcheck import loader, words
-from selfcheck.formatting import format_date, render_text
+from selfcheck.formatting import format_date, format_number, render_text
 from selfcheck.phrasing import comparison_nodes
 from sitebuild.pages import format_parameter
 
@@ -777,23 +777,23 @@ def test_the_home_page_asks_about_april_2020(site, lang):
     assert button[lang] in page_text(site, lang, "")
 
 
-@pytest.mark.parametrize(
-    ("lang", "status", "not_status"),
-    [
-        ("fr", "Ce site est non conforme au RGAA 4.1.", "partiellement conforme"),
-        ("en", "This site is non-compliant with RGAA 4.1.", "partially compliant"),
-    ],
-)
-def test_the_accessibility_statement_says_non_compliant_without_an_audit(
-    site, lang, status, not_status
-):
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_accessibility_statement_says_the_audits_status(site, lang):
+    """The status and rate of the RGAA audit's grid (RGAA's rule), as built."""
+    from sitebuild import audit
+
+    summed = audit.summary(audit.load())
     text = page_text(site, lang, "accessibilite")
-    assert status in text
-    assert not_status not in text
+    status = words.text(lang, f"audit.status.{summed['status']}")
+    rate = format_number(round(summed["rate"] * 100, 2), lang, decimals=2)
+    conformity = words.text(lang, "audit.conformity")
+    says = f"{conformity} {status} {words.text(lang, 'audit.to_rgaa', version='4.1')}"
+    plain = text.replace(NB, " ")
+    assert says.replace(NB, " ") in plain
+    assert words.text(lang, "audit.percent", number=rate).replace(NB, " ") in plain
     assert "Défenseur des droits" in text
     assert "axe-core" in text and "320" in text
-    # What runs where, as the tests do it: accessibility checks in Chromium
-    # only; the self-check's scenarios in WebKitGTK too (issue 14).
+    # What runs where, as the tests do it.
     assert "WebKitGTK" in text and "Firefox" in text
 
 
@@ -1131,3 +1131,14 @@ def test_the_criteria_examples_follow_the_rules(tmp_path):
         worked_examples(ruleset, "fr")["statut_intermittent"]
         == worked_examples(changed, "fr")["statut_intermittent"]
     )
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_plain_words_page_links_to_the_self_check_before_its_first_section(site, lang):
+    """A reader of the plain-words page finds the test at its top, not eleven
+    screens down."""
+    page = page_html(site, lang, "mots-simples")
+    article = page[page.index("<article") :]
+    first_link = article.find('href="../autodiagnostic/"')
+    assert first_link != -1, "no link to the self-check"
+    assert first_link < article.index("<h2"), "the first link to the self-check is below a section"

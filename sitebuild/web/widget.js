@@ -25,12 +25,13 @@ const showAllButton = $('[data-action="show-all"]');
 const criterionTemplate = $("#selfcheck-criterion");
 const sourceTemplate = $("#selfcheck-source");
 const wayTemplate = $("#selfcheck-way");
-const findTemplate = $("#selfcheck-find-item");
+const missingTemplate = $("#selfcheck-missing-item");
 const recapTemplate = $("#selfcheck-recap-row");
 const problemTemplate = $("#selfcheck-problem");
 const summaryTemplate = $("#selfcheck-summary");
 const summary = $("#selfcheck-error-summary");
 const jump = $(".selfcheck-jump");
+const backToRecap = $(".selfcheck-back");
 const clone = (template) => template.content.firstElementChild.cloneNode(true);
 
 // ---------------------------------------------------------------------------
@@ -150,6 +151,8 @@ function start(fromHead = true) {
       clearTimeout(slowTimer);
       root.dataset.state = "ready";
       statusBox.hidden = true;
+      const early = readForm();
+      keepUntilNextAnswer = Object.keys(early.form).length + early.unknown.length > 0;
       settle.resolve();
       refresh(true);
       keepEngine(data.files ?? []);
@@ -293,20 +296,32 @@ function criterionItem(criterion, shown) {
   slot.status.textContent = `${shown.status} `;
   slot.title.textContent = criterion.title;
   slot.reason.textContent = shown.reason;
-  for (const find of shown.find) {
-    const help = clone(findTemplate);
-    slots(help).text.textContent = find.text;
-    slot.find.append(help);
-  }
   slot.confidence.textContent = shown.confidence;
-  for (const source of shown.sources) {
-    const entry = clone(sourceTemplate);
-    const link = entry.querySelector("a");
-    link.href = source.url;
-    link.title = source.title;
-    link.textContent = source.label;
-    slot.sources.append(entry);
-  }
+  slot.sources.append(...shown.sources.map(sourceLink));
+  return item;
+}
+
+function sourceLink(source) {
+  const entry = clone(sourceTemplate);
+  const link = entry.querySelector("a");
+  link.href = source.url;
+  link.title = source.title;
+  link.textContent = source.label;
+  return entry;
+}
+
+// A question still open: a link to it, and where to find its answer.
+function missingItem(missing) {
+  const item = clone(missingTemplate);
+  item.dataset.missing = missing.question;
+  const slot = slots(item);
+  slot.answer.textContent = missing.answer;
+  slot.answer.href = `#selfcheck-${missing.question}`;
+  slot.answer.dataset.edit = missing.question;
+  slot.where.textContent = missing.where;
+  slot.sources.append(...missing.sources.map(sourceLink));
+  slot.confidence.textContent = missing.confidence;
+  slot["sources-line"].hidden = missing.sources.length === 0;
   return item;
 }
 
@@ -375,11 +390,16 @@ function showFieldErrors(errors) {
 // question. The focused one never hides.
 let showAll = false;
 let visible = null;
+// Answers given while the engine loaded are evaluated once it is ready, but the
+// questions they make moot stay in place until the reader answers again: they
+// are not snatched from under the reader by a download finishing.
+let keepUntilNextAnswer = false;
 
 function showQuestions() {
   if (!visible) return;
   for (const q of questions) {
-    q.hidden = !(showAll || visible.includes(q.dataset.question) || q.contains(document.activeElement));
+    const needed = visible.includes(q.dataset.question) || q.contains(document.activeElement);
+    q.hidden = !(showAll || needed || (keepUntilNextAnswer && !q.hidden));
   }
 }
 
@@ -398,7 +418,7 @@ function showNoResult(message) {
   result.dataset.amount = "";
   jump.hidden = true;
   $(".selfcheck-criteria").replaceChildren();
-  for (const name of ["ways", "reliability", "reading", "recap"]) slots(outcome)[name].replaceChildren();
+  for (const name of ["ways", "reliability", "reading", "recap", "missing"]) slots(outcome)[name].replaceChildren();
   outcome.hidden = true;
   waiting.textContent = message;
   waiting.hidden = false;
@@ -436,6 +456,8 @@ function render(view, touched, speak) {
   });
   slot.ways.replaceChildren(...ways);
   slot.ways.hidden = ways.length === 0;
+  slot.missing.replaceChildren(...shown.missing.map(missingItem));
+  slot["missing-box"].hidden = shown.missing.length === 0;
   slot.reliability.textContent = shown.confidence;
   slot.reliability.hidden = shown.confidence === "";
   // What another reading of the sources would have answered, and why not it.
@@ -461,12 +483,37 @@ function render(view, touched, speak) {
   // Once the answers settle the verdict, a link takes the reader to it.
   jump.hidden = res.verdict === "undetermined";
   slots(jump).jump.textContent = shown.verdict;
+  // The amount too: a change from one amount to another happens in view.
+  slots(jump)["jump-amount"].textContent = shown.amount;
+  uncover(lastUsed);
   if (firstVerdict) {
     firstVerdict = false;
     performance.mark("selfcheck:first-verdict"); // read by benchmarks/run.py
   }
   if (speak) announce(shown.announcement);
 }
+
+// The "see my result" bar stays at the bottom of the screen: it must never
+// cover the focused control, nor the one just tapped (focus not obscured,
+// WCAG 2.4.11). The page's scroll-padding asks browsers to scroll past it;
+// where a control still ends under it, the page scrolls by the overlap.
+let lastUsed = null;
+
+function uncover(element) {
+  if (!element?.isConnected || jump.hidden || !root.contains(element)) return;
+  const bar = jump.getBoundingClientRect();
+  const box = element.getBoundingClientRect();
+  if (box.bottom > bar.top && box.top < bar.bottom && bar.height > 0) {
+    window.scrollBy({ top: box.bottom - bar.top + 8, behavior: "instant" });
+  }
+}
+
+root.addEventListener("focusin", (event) => {
+  if (jump.contains(event.target)) return;
+  lastUsed = event.target;
+  // after the browser's own scrolling to the focused element
+  requestAnimationFrame(() => uncover(event.target));
+});
 
 let sequence = 0;
 
@@ -520,6 +567,8 @@ form.addEventListener("keydown", (event) => {
   }
 });
 form.addEventListener("change", (event) => {
+  keepUntilNextAnswer = false;
+  lastUsed = event.target.closest("label") ?? event.target;
   const box = event.target.closest("[data-unknown-for]");
   if (box) {
     const q = box.closest("[data-question]");
@@ -540,6 +589,11 @@ root.addEventListener("click", async (event) => {
     const key = target.dataset.edit ?? target.dataset.problem;
     const q = questions.find((item) => item.dataset.question === key);
     q.hidden = false;
+    // "Check your answers": a change made from the recap leads back to it.
+    if (target.dataset.edit && target.closest("[data-slot=recap]")) {
+      q.append(backToRecap);
+      backToRecap.hidden = false;
+    }
     (q.querySelector("input:checked, input:not([type=radio])") ?? q.querySelector("input")).focus();
     return;
   }
@@ -550,6 +604,13 @@ root.addEventListener("click", async (event) => {
     showAll = !showAll;
     showAllButton.setAttribute("aria-pressed", String(showAll));
     showQuestions();
+  } else if (action === "back-to-recap") {
+    event.preventDefault();
+    backToRecap.hidden = true;
+    form.append(backToRecap);
+    const heading = $("#selfcheck-recap-title");
+    heading.scrollIntoView({ block: "start" });
+    heading.focus();
   } else if (action === "see-result") {
     // The result comes to the reader when asked: focus on its heading.
     event.preventDefault();
@@ -587,6 +648,9 @@ root.addEventListener("click", async (event) => {
   } else if (action === "clear") {
     // A number still waiting for its typing pause would come back as an answer.
     clearTimeout(settleTimer);
+    keepUntilNextAnswer = false;
+    backToRecap.hidden = true;
+    form.append(backToRecap);
     clearForm();
     forget();
     showFieldErrors([]);
@@ -602,6 +666,7 @@ root.addEventListener("click", async (event) => {
 addEventListener("hashchange", () => {
   const params = answersInFragment();
   if (params) {
+    keepUntilNextAnswer = false; // other answers: the questions they need
     fill(params);
     refresh(true);
   }

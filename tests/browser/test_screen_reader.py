@@ -11,8 +11,12 @@ what it reads. Tests assert the phrases in order:
   settled change, the engine's own, nothing in between;
 - an error and its correction: the problem is read once (assertive), then the
   result again;
-- "I don't know": announced like any answer, and the recap reads it;
+- "I don't know": announced like any answer, the recap reads it, and so is
+  what is missing, each with its link and where to find it;
 - the recap's "Modifier" links have distinct names, each with its question.
+
+RGAA 4.1: 3.1, 6.1, 7.1, 7.5
+(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations
@@ -184,5 +188,10 @@ def test_i_dont_know_is_an_answer_heard_and_read_back(new_page, reader_site):
     heard = announced(page)
     assert heard == [f"polite: {spoken(ENGINE.evaluate({}, 'fr')['display']['announcement'])}"]
     page.locator("#selfcheck-result-title").focus()
-    text = " | ".join(page.evaluate(READ_ON, 60))
+    text = spoken(" | ".join(page.evaluate(READ_ON, 200)))
     assert spoken(words.text("fr", "dont_know")) in text  # the recap reads the answer back
+    # and what is still missing, with where to find it, is read with the result
+    assert spoken(words.text("fr", "widget.missing_title")) in text
+    for missing in ENGINE.evaluate({choice["id"]: None}, "fr")["display"]["missing"]:
+        assert f"link, {spoken(missing['answer'])}" in text, missing
+        assert spoken(missing["where"]) in text, missing

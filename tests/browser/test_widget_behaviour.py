@@ -16,6 +16,9 @@ In Debian Chromium, on the built self-check page:
 - axe-core finds nothing in the error and warning states.
 
 The fund-specific answers come from the rules and the corpus.
+
+RGAA 4.1: 11.10
+(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ site, served on 127.0.0.1, against ``Engine(rules).evaluate(answers, lang)``:
   of the corpus with a settled amount;
 - with the ``.wasm`` blocked, the fallback within 15 s;
 - axe-core: zero violations in the empty, loading, partly answered, eligible,
-  ineligible and error states (the answered ones: cases of the corpus), fr and en;
+  ineligible (also with every question and every « Où trouver » disclosure
+  open) and error states (the answered ones: cases of the corpus), fr and en;
   screenshots of each at 360×740 and 1280×800 (tests/artifacts/screenshots/widget-*.png);
 - every page: requests on 127.0.0.1 only, no console error, no uncaught error.
 
@@ -26,6 +27,9 @@ the share links and fallbacks every engine must pass are in test_widget_engines.
 
 The pages have a strict Content Security Policy: wait on selectors or call
 ``page.evaluate`` with a function, never ``wait_for_function("…")``.
+
+RGAA 4.1: 1.1, 3.2, 6.2, 7.2, 7.3, 9.3, 11.1, 12.8
+(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations
@@ -106,6 +110,7 @@ FOCUSED = """() => {
     value: el.value ?? null, checked: el.checked ?? null, action: el.dataset.action || null,
     unknownFor: el.dataset.unknownFor || null, inWidget: !!el.closest('#selfcheck'),
     visible: el.checkVisibility(),
+    help: !!el.closest('.selfcheck-help, .selfcheck-why, .selfcheck-where'),
   };
 }"""
 
@@ -435,6 +440,17 @@ def _press(page, key: str) -> dict | None:
     return page.evaluate(FOCUSED)
 
 
+def _tab(page) -> dict | None:
+    """Tab to the next field, past a question's help stops (a glossary term, a
+    « Pourquoi ? » or « Où trouver ? » disclosure): reached, not answered."""
+    focused = _press(page, "Tab")
+    for _ in range(20):
+        if not (focused and focused["help"]):
+            break
+        focused = _press(page, "Tab")
+    return focused
+
+
 def keyboard_case(cases: list[dict], engine: Engine) -> dict:
     """An eligible case with a settled amount and no "I don't know" answer whose
     questions, answered in asking order, each show when their turn comes (Tab
@@ -482,8 +498,9 @@ def test_keyboard_only_from_first_question_to_result(
 ):
     """From the top of the page, Tab to the first question, then answer a case with
     the keyboard only: Tab reaches each question that shows (hidden ones are
-    skipped), arrows choose in a radio group, numbers are typed; then "clear" with
-    Enter, and the focus goes back to the first question."""
+    skipped, and so are its help stops), arrows choose in a radio group,
+    numbers are typed; then "clear" with Enter, and the focus goes back to the
+    first question."""
     case = keyboard_case(corpus_cases, engine)
     answers, expect_ = case["answers"], case["expect"]
     recorded, context = open_widget(record_page, site_server, "fr")
@@ -516,9 +533,9 @@ def test_keyboard_only_from_first_question_to_result(
                     break
                 # A question that shows but that the case leaves unanswered: Tab past it.
                 if question_types[current] not in ("choice", "boolean"):
-                    focused = _press(page, "Tab")  # the text field → its "I don't know"
+                    focused = _tab(page)  # the text field → its "I don't know"
                     assert focused["unknownFor"] == current, focused
-                focused, current = _press(page, "Tab"), shown_after(current)
+                focused, current = _tab(page), shown_after(current)
                 assert current is not None, (case["id"], key, "shows no more")
             value = form_value(key, answers[key], "fr")
             if question_types[key] in ("choice", "boolean"):
@@ -526,7 +543,7 @@ def test_keyboard_only_from_first_question_to_result(
             else:
                 assert (focused["name"], focused["type"]) == (key, "text"), focused
                 page.keyboard.type(value)
-                focused = _press(page, "Tab")  # leaving the field (change) evaluates it
+                focused = _tab(page)  # leaving the field (change) evaluates it
                 assert focused["unknownFor"] == key, focused
             so_far[key] = answers[key]
             wait_for_answers(page, fragment(RULES, so_far, "fr"))
@@ -536,7 +553,7 @@ def test_keyboard_only_from_first_question_to_result(
                 expect(page.locator(f'[data-question="{other}"]')).to_be_hidden()
             current = shown_after(key)
             if current is not None:
-                focused = _press(page, "Tab")
+                focused = _tab(page)
         # The result: the case's verdict and amount, the amount line as the engine writes it.
         result = page.locator(RESULT)
         expect(result).to_have_attribute("data-verdict", expect_["verdict"])
@@ -549,7 +566,7 @@ def test_keyboard_only_from_first_question_to_result(
 
         # Clear with the keyboard too: Tab to the button, Enter.
         for _ in range(10):
-            focused = _press(page, "Tab")
+            focused = _tab(page)
             if focused and focused["action"] == "clear":
                 break
         assert focused["action"] == "clear", focused
@@ -571,6 +588,11 @@ _axe = Axe()
 IN_WIDGET = """(selectors) => selectors.map((s) => {
   try { return !!document.querySelector(s)?.closest('#selfcheck'); } catch { return false; }
 })"""
+
+
+OPEN_DETAILS = """(open = true) => {
+  for (const box of document.querySelectorAll('#selfcheck details')) box.open = open;
+}"""
 
 
 def axe_problems(page, where: str) -> list[str]:
@@ -647,6 +669,12 @@ def test_answered_states_accessible_with_screenshots(
     page.evaluate(SETTLE)
     problems += axe_problems(page, f"{lang} ineligible, all questions shown")
     shoot(page, screenshot, f"{lang}-ineligible-all-questions")
+    # Every "where to find this information" disclosure open.
+    page.evaluate(OPEN_DETAILS)
+    page.evaluate(SETTLE)
+    problems += axe_problems(page, f"{lang} every disclosure open")
+    shoot(page, screenshot, f"{lang}-disclosures-open")
+    page.evaluate(OPEN_DETAILS, False)
     set_show_all(page, False)
     recorded.assert_clean(f"{lang} widget page")
     assert_no_axe_violation(problems)

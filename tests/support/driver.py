@@ -23,6 +23,8 @@ The interface, in the words of a test:
 - ``type_keys(selector, text)`` type ``text`` key by key at the end of a field, the focus
   staying in it (one key event and one ``input`` event per character)
 - ``press(selector, key)``      one key (``"Enter"``, ``"Tab"``) in the focused field
+- ``press_focused(key)``       one key to whatever has the focus (a window that
+  is not the focused one has no ``:focus`` in WebKit)
 - ``value(selector)``, ``checked(selector)``, ``visible(selector)``  a field's state
 - ``set_hash(fragment)``        ``location.hash = fragment`` (the widget listens)
 - ``evaluate(answer_sets)``     ``window.selfcheck.evaluate`` on each set, in the page
@@ -125,6 +127,9 @@ class PageDriver:
         raise NotImplementedError
 
     def press(self, selector: str, key: str) -> None:
+        raise NotImplementedError
+
+    def press_focused(self, key: str) -> None:
         raise NotImplementedError
 
     def _reload(self) -> None:
@@ -252,6 +257,9 @@ class PlaywrightPage(PageDriver):
     def press(self, selector: str, key: str) -> None:
         self.page.locator(selector).press(key)
 
+    def press_focused(self, key: str) -> None:
+        self.page.keyboard.press(key)
+
     def _reload(self) -> None:
         self.page.reload()
 
@@ -343,6 +351,11 @@ Promise.resolve().then(() => (%s)(arg)).then(
         from selenium.webdriver.common.keys import Keys
 
         self._find(selector)[0].send_keys(getattr(Keys, SELENIUM_KEYS[key]))
+
+    def press_focused(self, key: str) -> None:
+        from selenium.webdriver.common.keys import Keys
+
+        self.driver.switch_to.active_element.send_keys(getattr(Keys, SELENIUM_KEYS[key]))
 
     def _reload(self) -> None:
         self.driver.refresh()
