@@ -109,15 +109,14 @@ function keepEngine(files) {
     (node) => new URL(node.src || node.href, location.href).href,
   );
   if (!("serviceWorker" in navigator)) return;
-  navigator.serviceWorker.ready
-    .then((registration) =>
-      registration.active?.postMessage({
-        type: "keep-engine",
-        cache: root.dataset.engineCache,
-        urls: [...files, ...page],
-      }),
-    )
-    .catch(() => {});
+  const message = { type: "keep-engine", cache: root.dataset.engineCache, urls: [...files, ...page] };
+  navigator.serviceWorker.ready.then((registration) => registration.active?.postMessage(message)).catch(() => {});
+  // A new release's service worker takes over at once, perhaps while the one
+  // before was still keeping the files: the new one is asked too (it fetches
+  // only what its cache lacks).
+  navigator.serviceWorker.addEventListener("controllerchange", () =>
+    navigator.serviceWorker.controller?.postMessage(message),
+  );
 }
 
 // "Try again": a new worker. The files it already downloaded come from the

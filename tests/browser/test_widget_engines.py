@@ -668,12 +668,13 @@ def test_announced_once_the_answer_settles(widget_page, served, engine, lang):
 # 8. Offline after one visit
 
 # The named cache's addresses, once this page is controlled by the service
-# worker and the cache holds every file asked for; else null.
+# worker and the cache holds every file asked for, marked complete; else null.
 ENGINE_KEPT = """async ([name, wanted]) => {
   if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return null;
   if (!(await caches.keys()).includes(name)) return null;
   const urls = (await (await caches.open(name)).keys()).map((request) => request.url);
-  return wanted.every((url) => urls.includes(url)) ? urls : null;
+  const complete = urls.some((url) => url.endsWith('/assets/selfcheck/.complete'));
+  return complete && wanted.every((url) => urls.includes(url)) ? urls : null;
 }"""
 SERVICE_WORKER_STATE = """async () => ({
   controller: !!(navigator.serviceWorker && navigator.serviceWorker.controller),
