@@ -548,6 +548,80 @@ def test_answers_kept_on_reload(widget_page, served, lang):
     assert_private(page, served, *secrets(answers, lang))
 
 
+# The hash set, then once the page's own hashchange listeners have run.
+HASH_SETTLED = """(fragment) => new Promise((resolve) => {
+  addEventListener('hashchange', () => setTimeout(resolve, 0), {once: true});
+  location.hash = fragment;
+})"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_newest_answers_win(widget_page, served, engine, lang):
+    """A share link fills the form once; then the reader changes an answer:
+    an in-page anchor and back to the link, then a reload with the link still
+    in the address bar, keep the changed answer and its verdict."""
+    answers = SHARED["answers"]
+    number = next(key for key in answers if KINDS_OF[key] == "integer")
+    changed = {**answers, number: 0 if answers[number] else 1}
+    want = engine.evaluate(changed, lang)["verdict"]
+    assert want != SHARED["expect"]["verdict"] or changed != answers
+    shared, now = fragment(RULES, answers, lang), fragment(RULES, changed, lang)
+    page = widget_page(lang)
+    clear(page)
+    page.set_hash(shared)
+    page.wait_attribute(RESULT, "data-answers", shared)
+    typed = form_values(RULES, changed, lang)[number]
+    page.fill(field(number, typed), typed)
+    page.wait_attribute(RESULT, "data-answers", now)
+    page.call(HASH_SETTLED, "selfcheck-result")  # an in-page anchor…
+    page.call(HASH_SETTLED, shared)  # …and Back to the link
+    assert page.value(field(number, typed)) == typed, page.engine
+    page.reload()
+    page.wait_attribute(RESULT, "data-answers", now)
+    assert page.attribute(RESULT, "data-verdict") == want
+    assert page.value(field(number, typed)) == typed, page.engine
+    assert page.url.endswith("#" + shared), page.url  # the link is still there
+    clear(page)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        '{"form": {"a": "b"}, "unknown": 5}',
+        '{"version": 1, "form": ["a"], "unknown": []}',
+        '{"version": 1, "form": {}, "unknown": "abc"}',
+        '{"version": 99, "form": {}, "unknown": []}',
+        "[1, 2",
+        "null",
+        "7",
+    ],
+)
+def test_a_stored_value_of_another_shape_is_ignored(widget_page, served, stored):
+    """What an older or newer version may leave under the key: the page boots
+    with an empty form, never stuck loading."""
+    page = widget_page("fr")
+    clear(page)
+    page.call("([key, value]) => sessionStorage.setItem(key, value)", [STORAGE_KEY, stored])
+    page.reload()
+    assert page.call(FORM_STATE) == EMPTY_FORM
+    assert page.attribute(RESULT, "data-answers") == ""
+    assert_private(page, served)
+
+
+def test_answers_kept_from_the_first_keystroke_whatever_the_engine(new_driver, built_site):
+    """The engine cannot start (its runtime is missing): what the reader types is
+    kept in the tab all the same, and a reload finds it."""
+    key = next(q["id"] for q in RULES["questions"] if q["type"] == "integer")
+    with serving_site(built_site, wasm="missing") as site:
+        page = new_driver()
+        page.open(widget_url(site.base_url, "fr"), state="error")
+        page.type_keys(field(key, "12"), "12")
+        kept = json.loads(page.call(KEPT_IN_TAB, STORAGE_KEY))
+        assert kept["form"] == {key: "12"} and kept["version"] == 1, kept
+        page.reload(state="error")
+        assert page.value(field(key, "12")) == "12", page.engine
+
+
 # ---------------------------------------------------------------------------
 # 7. Said once the answer settles
 
