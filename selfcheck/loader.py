@@ -35,7 +35,7 @@ SCHEMA_PATH = RULES_DIR / "schema.json"
 RULES_ENV = "SELFCHECK_RULES"  # names the rules file when rules/ holds several
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_LANG = re.compile(r"^[a-z]{2}$")
+_LANG = re.compile(r"[a-z]{2}")  # fullmatch: "$" would also accept "fr\n"
 
 # Hostile or mistaken files are refused with a line, before anything walks them.
 MAX_NESTING = 64  # levels of mappings and lists in a rules file (the real one: 7)
@@ -314,6 +314,18 @@ def _schema_message(error) -> str:
     return cut(message, 300)
 
 
+def _pattern(validator, pattern, instance, schema):
+    """The schema's patterns as JSON Schema reads them (ECMA-262), where ``$``
+    is the very end: Python's ``$`` also matches before a final newline, and an
+    id ``"abc\n"`` would pass."""
+    anchored = re.sub(r"(?<!\\)\$$", r"\\Z", pattern)
+    if validator.is_type(instance, "string") and re.search(anchored, instance) is None:
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
+
+
 def load_text(text: str, name: str = "<rules>") -> dict:
     """Parse and validate rules given as YAML text; raise RulesError."""
     if len(text) > MAX_RULES_BYTES:
@@ -325,7 +337,7 @@ def load_text(text: str, name: str = "<rules>") -> dict:
     data = _normalise(data)
     problems = []
     numbers = dict(_number_problems(data))  # what the schema says of them would only confuse
-    validator = jsonschema.Draft202012Validator(schema())
+    validator = _Validator(schema())
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         path = list(error.absolute_path)
         if tuple(path) not in numbers:
@@ -577,7 +589,8 @@ def _is_text(node) -> bool:
         isinstance(node, dict)
         and bool(node)
         and all(
-            isinstance(k, str) and _LANG.match(k) and isinstance(v, str) for k, v in node.items()
+            isinstance(k, str) and _LANG.fullmatch(k) and isinstance(v, str)
+            for k, v in node.items()
         )
     )
 
@@ -627,7 +640,9 @@ def _budget_problems(data: dict):
                     f"the most a text may hold is {MAX_TEXT_CHARS:,}",
                 )
     # Before the engine's analysis, whose own cost grows with the comparisons.
-    units = [(("criteria", i, "condition"), c["condition"]) for i, c in enumerate(data["criteria"])]
+    units: list[tuple[tuple, dict]] = [
+        (("criteria", i, "condition"), c["condition"]) for i, c in enumerate(data["criteria"])
+    ]
     tiers = data["amount"].get("tiers", ())
     units += [(("amount", "tiers", i, "condition"), t["condition"]) for i, t in enumerate(tiers)]
     total = 0

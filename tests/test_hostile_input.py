@@ -593,3 +593,45 @@ def test_too_many_keys(form):
         f"error: <stdin>{line}: more than {ANSWER_KEYS:,} keys in one mapping "
         "(the most answers may hold)",
     )
+
+
+# ---------------------------------------------------------------------------
+# Nothing unprintable reaches a terminal; identifiers are whole
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        ("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m"),
+        ("k\nerror: <stdin>: forged", "k\\nerror: <stdin>: forged"),
+        ("abc\u202edcba", "abc\\u202edcba"),
+        ("zero\u200bwidth\u200d", "zero\\u200bwidth\\u200d"),
+        ("\r\t\x00\x7f", "\\r\\t\\x00\\x7f"),
+    ],
+    ids=["escape-codes", "newline", "bidi-override", "zero-width", "controls"],
+)
+def test_unknown_keys_are_shown_escaped(engine, key, shown):
+    known = ", ".join(q["id"] for q in engine.rules["questions"])
+    refused(
+        check(json.dumps({key: 1}), "--lang", "en"),
+        f"error: <stdin>: {shown}: Unknown question ‘{shown}’ (known questions: {known}).",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "pattern"),
+    [
+        ("id: netflix-audiens-2020\n", 'id: "netflix-audiens-2020\\n"\n', "id",
+         "^[a-z][a-z0-9_-]*$"),
+        ("  - id: statut\n", '  - id: "statut\\n"\n', "questions[0].id",
+         "^[a-z][a-z0-9_-]*$"),
+    ],
+    ids=["rules-id", "question-id"],
+)  # fmt: skip
+def test_an_identifier_ending_in_a_newline_is_refused(tmp_path, old, new, field, pattern):
+    path = rules_variant(tmp_path, old, new)
+    done = run("validate", path)
+    assert done.returncode == 2, done.stderr
+    value = repr(new.split(": ", 1)[1].strip().strip('"').replace("\\n", "\n"))
+    line = f"{path}:{line_of(path, new.split(chr(34))[0] + chr(34))}: {field}: "
+    assert f"{line}{value} does not match '{pattern}'" in done.stderr.splitlines(), done.stderr
