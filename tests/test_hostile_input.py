@@ -635,3 +635,18 @@ def test_an_identifier_ending_in_a_newline_is_refused(tmp_path, old, new, field,
     value = repr(new.split(": ", 1)[1].strip().strip('"').replace("\\n", "\n"))
     line = f"{path}:{line_of(path, new.split(chr(34))[0] + chr(34))}: {field}: "
     assert f"{line}{value} does not match '{pattern}'" in done.stderr.splitlines(), done.stderr
+
+
+# ---------------------------------------------------------------------------
+# The engine's own errors, in `ask` too
+
+
+def test_ask_says_the_engines_error_for_a_number_too_long_to_read():
+    """4,301 digits typed: not Python's message about its limit, but the
+    engine's own, in the reader's language, and the question asked again."""
+    first = RULES["questions"][0]
+    assert first["type"] == "choice"
+    done = run("ask", "--lang", "en", stdin="1\n" + "9" * 4_301 + "\n")
+    assert done.returncode == 0, done.stderr
+    assert "Exceeds the limit" not in done.stdout and "digits" not in done.stdout
+    assert "expects a finite number (got inf)" in done.stdout, done.stdout[-2000:]

@@ -49,6 +49,17 @@ function newReady() {
 }
 newReady();
 
+// The answers as JSON that Python's json module reads: a number that is not
+// finite stays a number (NaN, Infinity), where JSON.stringify would write
+// null ("no answer"), so that the engine answers with its own error.
+const NON_FINITE = "\u0000selfcheck-non-finite:";
+function toJson(payload) {
+  const text = JSON.stringify(payload, (_, value) =>
+    typeof value === "number" && !Number.isFinite(value) ? `${NON_FINITE}${value}` : value,
+  );
+  return text.replace(/"\\u0000selfcheck-non-finite:(NaN|-?Infinity)"/g, "$1");
+}
+
 // Ask the worker: kind "answers" (the JSON contract) or "form" (the form's view).
 function ask(kind, payload) {
   return ready.then(
@@ -56,7 +67,7 @@ function ask(kind, payload) {
       new Promise((resolve, reject) => {
         const id = ++nextId;
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, kind, json: JSON.stringify(payload), lang });
+        worker.postMessage({ id, kind, json: toJson(payload), lang });
       }),
   );
 }

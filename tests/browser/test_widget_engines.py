@@ -622,6 +622,30 @@ def test_answers_kept_from_the_first_keystroke_whatever_the_engine(new_driver, b
         assert page.value(field(key, "12")) == "12", page.engine
 
 
+NON_FINITE = """async ([key, which]) => {
+  const value = {nan: NaN, inf: Infinity, minus: -Infinity}[which];
+  const result = await window.selfcheck.evaluate({[key]: value});
+  return result.errors.map((error) => [error.question, error.code]);
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_engines_own_error_for_odd_numbers(widget_page, served, engine, lang):
+    """A number that is not finite given to ``evaluate`` reaches the engine as
+    one (not as null, "no answer"): the engine's own error, as the command line
+    gives it for the same JSON."""
+    key = next(q["id"] for q in RULES["questions"] if q["type"] == "integer")
+    values = {"nan": float("nan"), "inf": float("inf"), "minus": float("-inf")}
+    for which, value in values.items():
+        want = [[e["question"], e["code"]] for e in engine.evaluate({key: value}, lang)["errors"]]
+        assert want == [[key, "not_finite"]]
+        assert page_errors(widget_page(lang), key, which) == want, which
+
+
+def page_errors(page: PageDriver, key: str, which: str) -> list:
+    return page.call(NON_FINITE, [key, which])
+
+
 # ---------------------------------------------------------------------------
 # 7. Said once the answer settles
 
