@@ -168,8 +168,12 @@ function start(fromHead = true) {
     } else {
       const call = pending.get(data.id);
       pending.delete(data.id);
-      if (data.error) call?.reject(new Error(data.error));
-      else call?.resolve(JSON.parse(data.json));
+      try {
+        if (data.error) throw new Error(data.error);
+        call?.resolve(JSON.parse(data.json));
+      } catch (error) {
+        call?.reject(error); // the caller's to show; never an uncaught error
+      }
     }
   };
   worker.onerror = (event) => {

@@ -81,7 +81,7 @@ from support.parity import diff, grid_answer_sets, grid_size
 from support.servers import CACHED_URLS, serving_site
 
 from selfcheck.engine import Engine
-from selfcheck.form import fragment
+from selfcheck.form import evaluate_form, fragment
 
 LANGS = {"fr": "autodiagnostic/", "en": "en/autodiagnostic/"}
 ROOT = "#selfcheck"
@@ -633,13 +633,27 @@ NON_FINITE = """async ([key, which]) => {
 def test_the_engines_own_error_for_odd_numbers(widget_page, served, engine, lang):
     """A number that is not finite given to ``evaluate`` reaches the engine as
     one (not as null, "no answer"): the engine's own error, as the command line
-    gives it for the same JSON."""
+    gives it for the same JSON. 4,301 digits typed in the form: the engine's
+    own message under the field, and no verdict (not the previous one)."""
     key = next(q["id"] for q in RULES["questions"] if q["type"] == "integer")
     values = {"nan": float("nan"), "inf": float("inf"), "minus": float("-inf")}
     for which, value in values.items():
         want = [[e["question"], e["code"]] for e in engine.evaluate({key: value}, lang)["errors"]]
         assert want == [[key, "not_finite"]]
         assert page_errors(widget_page(lang), key, which) == want, which
+    # 4,301 digits typed: the engine's own message under the field, no verdict.
+    page = widget_page(lang)
+    clear(page)
+    digits = "9" * 4_301
+    page.fill(field(key, digits), digits)
+    page.press(field(key, digits), "Enter")
+    page.wait_for(f'#selfcheck-error-summary [data-problem="{key}"]')
+    view = evaluate_form(engine, {key: digits}, lang)
+    assert [e["code"] for e in view["result"]["errors"]] == ["not_finite"]
+    shown = page.call("(key) => document.querySelector(`[data-problem='${key}']`).textContent", key)
+    assert shown == view["result"]["display"]["errors"][0]["text"], shown
+    assert page.attribute(RESULT, "data-verdict") == ""
+    clear(page)
 
 
 def page_errors(page: PageDriver, key: str, which: str) -> list:
