@@ -61,6 +61,7 @@ import html
 import itertools
 import json
 import re
+import shutil
 import time
 import urllib.request
 from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
@@ -480,6 +481,30 @@ def test_fallback_when_the_runtime_cannot_load(new_driver, built_site, lang, fau
         assert any(path.endswith(".wasm") for path in site.requests) == (fault != "blocked")
         problems = [p for p in page.problems() if not caused_by_the_fault(p, fault)]
         assert not problems, f"{page.engine} ({FAULTS[fault]}):\n  " + "\n  ".join(problems)
+
+
+def test_a_runtime_that_does_not_compile_is_a_worker_error_at_once(
+    new_driver, built_site, tmp_path, lang="fr"
+):
+    """The ``.wasm`` cut short on the way (served whole by a server that got only
+    part of it): the boot ends as an error of the worker, not as a download
+    stalled for 30 s; the form stays; nothing uncaught in the console."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    (wasm,) = site.glob("assets/selfcheck/pyodide-*/pyodide.asm.wasm")
+    wasm.write_bytes(wasm.read_bytes()[: wasm.stat().st_size // 2])
+    for copy in (wasm.with_name(wasm.name + ".br"), wasm.with_name(wasm.name + ".gz")):
+        copy.unlink(missing_ok=True)
+    with serving_site(site) as served:
+        page = new_driver()
+        # Within the stall's 30 s: the state waited on must come from the
+        # compile error itself (the page's own timer would say "stalled").
+        page.open(widget_url(served.base_url, lang), state="error")
+        assert page.call(REASONS_SHOWN) == ["worker"]
+        assert page.visible("#selfcheck-form")
+        assert page.call(READY_OUTCOME) == "rejected"
+        problems = page.problems()
+        assert not problems, f"{page.engine}:\n  " + "\n  ".join(problems)
 
 
 # ---------------------------------------------------------------------------
