@@ -31,6 +31,7 @@ from urllib.parse import urljoin
 
 from contract import RULES
 from support.corpus import first, load_corpus, settled_eligible
+from support.driver import READY_TIMEOUT
 from support.servers import serving_site
 
 from selfcheck.form import fragment
@@ -158,7 +159,7 @@ def test_a_new_deployment_never_strands_a_returning_reader(
         assert not any(caches.values()), caches
         hidden.rename(site / third["wheel"])
         page.click('[data-action="retry"]')
-        page.wait_for(f'{ROOT}[data-state="ready"]')
+        page.wait_for(f'{ROOT}[data-state="ready"]', timeout=READY_TIMEOUT)  # a whole boot
         page.wait_attribute(RESULT, "data-verdict", "eligible")
         page.wait_until(COMPLETE, third["new_cache"], timeout=KEEP_TIMEOUT)
         page.wait_until(ONLY, third["new_cache"])
