@@ -31,6 +31,9 @@ from .conditions import classes, evaluate_condition, iter_conditions, quantity_v
 # The most combinations of answer classes one group may have (all its
 # questions open). The loader refuses rules over it, naming the questions.
 GROUP_BUDGET = 4096
+# The most comparisons one evaluation may make: each group's combinations times
+# the comparisons of its conditions, summed (the real rules: about 20).
+WORK_BUDGET = 50_000
 
 
 @dataclass

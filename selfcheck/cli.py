@@ -27,6 +27,11 @@ class UsageError(Exception):
 # Reading answers: JSON, or YAML limited to what JSON can say
 
 MAX_ANSWERS_NESTING = 32  # answers are one flat mapping; deeper is refused, with a line
+# What answers may hold, checked before and while they are parsed (real answers:
+# a few hundred bytes, one key per question): beyond, refused with a line.
+MAX_ANSWERS_BYTES = 65_536
+MAX_ANSWER_KEYS = 256  # keys of one mapping
+_TOO_MANY_KEYS = f"more than {MAX_ANSWER_KEYS:,} keys in one mapping (the most answers may hold)"
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a writer killed by SIGPIPE
 
 
@@ -124,6 +129,8 @@ def _construct_map(reader, node):
                 None, None, f"duplicate key {loader.quoted(key)}", key_node.start_mark
             )
         mapping[key] = reader.construct_object(value_node, deep=True)
+        if len(mapping) > MAX_ANSWER_KEYS:
+            raise yaml.constructor.ConstructorError(None, None, _TOO_MANY_KEYS, key_node.start_mark)
     return mapping
 
 
@@ -205,6 +212,8 @@ def _json_answers(text: str):
             if key in mapping:
                 raise _JSONRefusal(f"duplicate key {loader.quoted(key)}")
             mapping[key] = value
+            if len(mapping) > MAX_ANSWER_KEYS:
+                raise _JSONRefusal(_TOO_MANY_KEYS)
         return mapping
 
     def integer(digits: str):
@@ -271,11 +280,23 @@ def read_answers(source: str) -> Answers:
     aliases, duplicate keys, too deep nesting, integers too long to read."""
     name = "<stdin>" if source == "-" else source
     try:
-        if source == "-":  # bytes, decoded strictly (stdin's own decoding may escape them)
+        # Read with a cap (``/dev/zero`` never ends), bytes decoded strictly
+        # (stdin's own decoding may escape them).
+        if source == "-":
             stdin = getattr(sys.stdin, "buffer", None)
-            text = stdin.read().decode("utf-8") if stdin is not None else sys.stdin.read()
+            if stdin is None:
+                data = sys.stdin.read(MAX_ANSWERS_BYTES + 1).encode("utf-8")
+            else:
+                data = stdin.read(MAX_ANSWERS_BYTES + 1)
         else:
-            text = Path(source).read_text(encoding="utf-8")
+            with Path(source).open("rb") as file:
+                data = file.read(MAX_ANSWERS_BYTES + 1)
+        if len(data) > MAX_ANSWERS_BYTES:
+            raise UsageError(
+                f"{name}: the answers are larger than {MAX_ANSWERS_BYTES:,} bytes "
+                "(the most answers may hold)"
+            )
+        text = data.decode("utf-8")
     except OSError as exc:
         raise UsageError(f"{name}: cannot read the answers ({exc.strerror})") from None
     except UnicodeDecodeError:

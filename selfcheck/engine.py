@@ -41,6 +41,16 @@ def _shown(value) -> str:
     return text
 
 
+def visible(text: str) -> str:
+    """Text from outside quoted back as it is, but for what a terminal or a
+    page would act on or hide: control characters, line breaks, bidirectional
+    overrides, zero-width characters, shown as escapes (``\\n``, ``\\x1b``,
+    ``\\u202e``)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def error(langs, question, code: str, **values) -> dict:
     """One error: ``{question, code, message: {lang: text}}``."""
     message = {}
@@ -77,7 +87,7 @@ def validate_answers(rules: dict, answers) -> tuple[dict, list]:
     for key, value in answers.items():
         question = questions.get(key)
         if question is None:
-            name = key if isinstance(key, str) else _shown(key)
+            name = visible(key) if isinstance(key, str) else _shown(key)
             if len(name) > QUOTED_VALUE_MAX:  # a key is quoted back too: never whole
                 name = name[: QUOTED_VALUE_MAX - 1] + "…"
             errors.append(error(langs, name, "unknown_question", known=", ".join(questions)))

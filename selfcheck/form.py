@@ -15,6 +15,7 @@ Form values (also the share fragment's): a choice's option value; ``oui`` /
 from __future__ import annotations
 
 import json
+import math
 
 from . import words
 from .engine import Engine
@@ -147,6 +148,23 @@ def recap(rules: dict, answers: dict, unknown: set, lang: str) -> list:
     return rows
 
 
+def _json(value) -> str:
+    """JSON that JavaScript's JSON.parse reads: a number that is not finite (an
+    answer the engine refused: 4,301 digits typed) is written as text, where
+    Python would write the bare token ``Infinity``."""
+
+    def finite(item):
+        if isinstance(item, float) and not math.isfinite(item):
+            return str(item)
+        if isinstance(item, dict):
+            return {key: finite(each) for key, each in item.items()}
+        if isinstance(item, list | tuple):
+            return [finite(each) for each in item]
+        return item
+
+    return json.dumps(finite(value), ensure_ascii=False)
+
+
 class Session:
     """One rule set in the worker: JSON text in, JSON text out (Pyodide moves
     strings between JavaScript and Python faster than objects)."""
@@ -156,7 +174,7 @@ class Session:
 
     def evaluate(self, answers_json: str, lang: str) -> str:
         """``window.selfcheck.evaluate``: the JSON contract for plain answers."""
-        return json.dumps(self.engine.evaluate(json.loads(answers_json), lang), ensure_ascii=False)
+        return _json(self.engine.evaluate(json.loads(answers_json), lang))
 
     def form(self, form_json: str, lang: str) -> str:
         """The widget's form: ``{"form": {...}, "unknown": [...]}`` in."""
@@ -164,4 +182,4 @@ class Session:
         shown = evaluate_form(
             self.engine, message.get("form", {}), lang, message.get("unknown", ())
         )
-        return json.dumps(shown, ensure_ascii=False)
+        return _json(shown)

@@ -24,9 +24,10 @@ import jsonschema
 import yaml
 
 from . import words
-from .analysis import GROUP_BUDGET, Structure
-from .conditions import OPERATORS, ORDERED_OPERATORS, depth, iter_conditions
+from .analysis import GROUP_BUDGET, WORK_BUDGET, Structure
+from .conditions import OPERATORS, ORDERED_OPERATORS, depth, iter_conditions, walk
 from .engine import QUOTED_VALUE_MAX
+from .formatting import parameter_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
@@ -34,11 +35,20 @@ SCHEMA_PATH = RULES_DIR / "schema.json"
 RULES_ENV = "SELFCHECK_RULES"  # names the rules file when rules/ holds several
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_LANG = re.compile(r"^[a-z]{2}$")
+_LANG = re.compile(r"[a-z]{2}")  # fullmatch: "$" would also accept "fr\n"
 
 # Hostile or mistaken files are refused with a line, before anything walks them.
 MAX_NESTING = 64  # levels of mappings and lists in a rules file (the real one: 7)
 MAX_CONDITION_DEPTH = 16  # levels of a condition tree, a comparison being 1 (real: 3)
+# What a rules file may cost, whatever its shape: its size, read with a cap
+# (the real one: 35 KB; reading YAML takes about 6 µs a byte here, so that a
+# file at the limit is read in well under 2 s), and each text once its
+# parameters are written in (the real longest: under 1,000 characters).
+MAX_RULES_BYTES = 262_144
+MAX_TEXT_CHARS = 10_000
+# Comparisons in all the conditions (an ``in`` counting its list's length):
+# the real rules make 10.
+MAX_COMPARISONS = 1_000
 
 
 class RulesError(Exception):
@@ -304,8 +314,22 @@ def _schema_message(error) -> str:
     return cut(message, 300)
 
 
+def _pattern(validator, pattern, instance, schema):
+    """The schema's patterns as JSON Schema reads them (ECMA-262), where ``$``
+    is the very end: Python's ``$`` also matches before a final newline, and an
+    id ``"abc\n"`` would pass."""
+    anchored = re.sub(r"(?<!\\)\$$", r"\\Z", pattern)
+    if validator.is_type(instance, "string") and re.search(anchored, instance) is None:
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
+
+
 def load_text(text: str, name: str = "<rules>") -> dict:
     """Parse and validate rules given as YAML text; raise RulesError."""
+    if len(text) > MAX_RULES_BYTES:
+        raise RulesError([_too_large(name)])
     data, line_map = _parse(text, name)
     lines = _Lines(data, line_map)
     if not isinstance(data, dict):
@@ -313,7 +337,7 @@ def load_text(text: str, name: str = "<rules>") -> dict:
     data = _normalise(data)
     problems = []
     numbers = dict(_number_problems(data))  # what the schema says of them would only confuse
-    validator = jsonschema.Draft202012Validator(schema())
+    validator = _Validator(schema())
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         path = list(error.absolute_path)
         if tuple(path) not in numbers:
@@ -337,12 +361,21 @@ def load(path: str | Path) -> dict:
     """Load and validate one rules file; raise RulesError."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:  # with a cap: /dev/zero never ends
+            data = file.read(MAX_RULES_BYTES + 1)
+        if len(data) > MAX_RULES_BYTES:
+            raise RulesError([_too_large(str(path))])
+        text = data.decode("utf-8")
     except OSError as exc:
         raise RulesError([f"{path}:0: cannot read the file ({exc.strerror})"]) from None
     except UnicodeDecodeError:
         raise RulesError([f"{path}:0: the file is not UTF-8 text"]) from None
     return load_text(text, str(path))
+
+
+def _too_large(name: str) -> str:
+    most = f"{MAX_RULES_BYTES:,} bytes (the most a rules file may hold)"
+    return f"{name}:0: the file is larger than {most}"
 
 
 # ---------------------------------------------------------------------------
@@ -598,7 +631,8 @@ def _is_text(node) -> bool:
         isinstance(node, dict)
         and bool(node)
         and all(
-            isinstance(k, str) and _LANG.match(k) and isinstance(v, str) for k, v in node.items()
+            isinstance(k, str) and _LANG.fullmatch(k) and isinstance(v, str)
+            for k, v in node.items()
         )
     )
 
@@ -622,9 +656,70 @@ def _texts(node):
             yield (*path, lang), value
 
 
+def _cost(comparison: dict) -> int:
+    """What one comparison costs: 1, or the length of an ``in``'s list."""
+    value = comparison.get("value")
+    return max(1, len(value)) if isinstance(value, list) else 1
+
+
 def _budget_problems(data: dict):
-    """Rules the engine could only evaluate by trying too many combinations."""
+    """Rules that would cost too much: a text too long once its parameters are
+    written in; the engine trying too many combinations, or comparing too
+    often, in one evaluation."""
+    for lang in data["languages"]:
+        values = parameter_texts(data, lang)
+        for path, text in _text_objects(data):
+            string = text.get(lang, "")
+            size = len(string) + sum(
+                len(values[found]) - len(found) - 2
+                for found in _PLACEHOLDER.findall(string)
+                if found in values
+            )
+            if size > MAX_TEXT_CHARS:
+                yield (
+                    (*path, lang),
+                    f"{size:,} characters once its parameters are written in; "
+                    f"the most a text may hold is {MAX_TEXT_CHARS:,}",
+                )
+    # Before the engine's analysis, whose own cost grows with the comparisons.
+    units: list[tuple[tuple, dict]] = [
+        (("criteria", i, "condition"), c["condition"]) for i, c in enumerate(data["criteria"])
+    ]
+    tiers = data["amount"].get("tiers", ())
+    units += [(("amount", "tiers", i, "condition"), t["condition"]) for i, t in enumerate(tiers)]
+    total = 0
+    for path, condition in units:
+        total += sum(_cost(node) for _, node in walk(condition) if "answer" in node)
+        if total > MAX_COMPARISONS:
+            yield (
+                path,
+                f"the conditions up to here make {total:,} comparisons; the most a rule set "
+                f"may make is {MAX_COMPARISONS:,}",
+            )
+            return
     structure = Structure(data)
+    work = 0
+    heaviest = None
+    for group in structure.groups:
+        conditions = [data["criteria"][i]["condition"] for i in group.criteria]
+        conditions += [data["amount"]["tiers"][i]["condition"] for i in group.tiers]
+        compared = sum(_cost(node) for c in conditions for _, node in walk(c) if "answer" in node)
+        work += group.size * compared
+        if heaviest is None or group.size * compared > heaviest[0]:
+            heaviest = (group.size * compared, group, compared)
+    if work > WORK_BUDGET and heaviest is not None and not structure.over_budget():
+        _, group, compared = heaviest
+        criterion = group.criteria[0] if group.criteria else None
+        path = ("criteria", criterion) if criterion is not None else ("amount", "tiers")
+        yield (
+            path,
+            (
+                f"one evaluation would make {work:,} comparisons, over the engine's limit of "
+                f"{WORK_BUDGET:,} (the questions {', '.join(group.keys)}: {group.size:,} "
+                f"combinations of answer classes × {compared:,} comparisons); "
+                "compare fewer values"
+            ),
+        )
     for group in structure.over_budget():
         keys = ", ".join(group.keys)
         criterion = group.criteria[0] if group.criteria else None

@@ -124,7 +124,10 @@ def read_number(text: str, unit: str | None = None):
     canonical = _canonical(pieces[0]) if len(pieces) == 1 else _spaced(pieces)
     if canonical is None:
         return None
-    value = float(canonical) if "." in canonical else int(canonical)
+    try:
+        value = float(canonical) if "." in canonical else int(canonical)
+    except ValueError:  # more digits than Python reads as an int: infinite, as a float
+        value = float("inf")
     return -value if negative else value
 
 

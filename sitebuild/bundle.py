@@ -67,7 +67,6 @@ WEB_FILES = (
     "md-palette.js",
     "md-content.js",
     "register.js",
-    "sw-engine.js",
     "embed-frame.js",
 )
 # What the browser needs of the engine package: its modules, which run in
@@ -380,10 +379,10 @@ def _copy(source: Path, target: Path) -> None:
 SW_SCRIPT = Path(__file__).resolve().parent / "sw" / "generate.mjs"
 
 
-def write_service_worker(bundle: Bundle, site: Path) -> dict:
-    """``sw.js`` at the site's root, by workbox-build (sitebuild/sw/generate.mjs)."""
-    engine_script = bundle.asset("sw-engine.js")
-    command = ["node", str(SW_SCRIPT), str(site), bundle.engine_cache(), engine_script]
+def write_service_worker(site: Path) -> dict:
+    """``sw.js`` at the site's root: sitebuild/sw/sw.mjs bundled with Workbox,
+    its precache list written by workbox-build (sitebuild/sw/generate.mjs)."""
+    command = ["node", str(SW_SCRIPT), str(site)]
     try:
         run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
     except FileNotFoundError:

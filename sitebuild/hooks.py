@@ -188,7 +188,7 @@ def on_post_build(config, **kwargs):
         embed.write(site, _state["rules"])
     check_pages(site)
     if _last_build(config):  # the whole site is there: the service worker, then compression
-        write_service_worker(bundle, site)
+        write_service_worker(site)
         # The host's headers (sitebuild/headers.py), once every file is there.
         headers.write(site, config.get("site_url"))
         compress_site(site)

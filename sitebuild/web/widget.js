@@ -50,6 +50,17 @@ function newReady() {
 }
 newReady();
 
+// The answers as JSON that Python's json module reads: a number that is not
+// finite stays a number (NaN, Infinity), where JSON.stringify would write
+// null ("no answer"), so that the engine answers with its own error.
+const NON_FINITE = "\u0000selfcheck-non-finite:";
+function toJson(payload) {
+  const text = JSON.stringify(payload, (_, value) =>
+    typeof value === "number" && !Number.isFinite(value) ? `${NON_FINITE}${value}` : value,
+  );
+  return text.replace(/"\\u0000selfcheck-non-finite:(NaN|-?Infinity)"/g, "$1");
+}
+
 // Ask the worker: kind "answers" (the JSON contract) or "form" (the form's view).
 function ask(kind, payload) {
   return ready.then(
@@ -57,7 +68,7 @@ function ask(kind, payload) {
       new Promise((resolve, reject) => {
         const id = ++nextId;
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, kind, json: JSON.stringify(payload), lang });
+        worker.postMessage({ id, kind, json: toJson(payload), lang });
       }),
   );
 }
@@ -110,15 +121,14 @@ function keepEngine(files) {
     (node) => new URL(node.src || node.href, location.href).href,
   );
   if (!("serviceWorker" in navigator)) return;
-  navigator.serviceWorker.ready
-    .then((registration) =>
-      registration.active?.postMessage({
-        type: "keep-engine",
-        cache: root.dataset.engineCache,
-        urls: [...files, ...page],
-      }),
-    )
-    .catch(() => {});
+  const message = { type: "keep-engine", cache: root.dataset.engineCache, urls: [...files, ...page] };
+  navigator.serviceWorker.ready.then((registration) => registration.active?.postMessage(message)).catch(() => {});
+  // A new release's service worker takes over at once, perhaps while the one
+  // before was still keeping the files: the new one is asked too (it fetches
+  // only what its cache lacks).
+  navigator.serviceWorker.addEventListener("controllerchange", () =>
+    navigator.serviceWorker.controller?.postMessage(message),
+  );
 }
 
 // "Try again": a new worker. The files it already downloaded come from the
@@ -161,8 +171,12 @@ function start(fromHead = true) {
     } else {
       const call = pending.get(data.id);
       pending.delete(data.id);
-      if (data.error) call?.reject(new Error(data.error));
-      else call?.resolve(JSON.parse(data.json));
+      try {
+        if (data.error) throw new Error(data.error);
+        call?.resolve(JSON.parse(data.json));
+      } catch (error) {
+        call?.reject(error); // the caller's to show; never an uncaught error
+      }
     }
   };
   worker.onerror = (event) => {
@@ -216,17 +230,26 @@ function clearForm() {
 // The answers kept in this tab only (sessionStorage: this site, this tab,
 // until it closes), so that a reload, the Back button or the other language's
 // page finds them. "Clear my answers" removes them. Nothing is sent.
+// Stored as {version, form, unknown, link}: `link` is the share link's
+// fragment that seeded the form, so that the same link, met again (a reload,
+// Back after an in-page anchor), does not bring back answers the reader has
+// changed since. Whatever else lies under the key (another version, another
+// shape, not JSON) is ignored, never thrown.
 const storageKey = `selfcheck:${root.dataset.rulesId}`;
+const STORED_VERSION = 1;
+const fieldNames = new Set(questions.map((q) => q.dataset.question));
+let seededBy = ""; // the share link's fragment that last filled the form
 
 function remember(state) {
   try {
-    sessionStorage.setItem(storageKey, JSON.stringify(state));
+    sessionStorage.setItem(storageKey, JSON.stringify({ version: STORED_VERSION, ...state, link: seededBy }));
   } catch {
     // storage refused (private mode, quota): the answers stay in the page only
   }
 }
 
 function forget() {
+  seededBy = "";
   try {
     sessionStorage.removeItem(storageKey);
   } catch {
@@ -234,19 +257,32 @@ function forget() {
   }
 }
 
-function restore() {
-  let state = null;
+// What the tab kept, if it is this version's shape; else null.
+function kept() {
+  let state;
   try {
     state = JSON.parse(sessionStorage.getItem(storageKey) ?? "null");
   } catch {
-    return;
+    return null;
   }
-  if (!state?.form) return;
+  if (state === null || typeof state !== "object" || state.version !== STORED_VERSION) return null;
+  const { form, unknown, link } = state;
+  if (form === null || typeof form !== "object" || Array.isArray(form) || !Array.isArray(unknown)) return null;
+  const values = Object.entries(form).filter(([key, value]) => fieldNames.has(key) && typeof value === "string");
+  return {
+    form: Object.fromEntries(values),
+    unknown: unknown.filter((key) => fieldNames.has(key)),
+    link: typeof link === "string" ? link : "",
+  };
+}
+
+function restore(state) {
   clearForm();
+  seededBy = state.link;
   for (const q of questions) {
     const key = q.dataset.question;
     const value = state.form[key];
-    const unknown = state.unknown?.includes(key);
+    const unknown = state.unknown.includes(key);
     if (isChoice(q)) {
       const wanted = unknown ? "" : value;
       const radio = [...q.querySelectorAll("input[type=radio]")].find((r) => r.value === wanted);
@@ -262,6 +298,18 @@ function restore() {
 function answersInFragment() {
   const params = new URLSearchParams(location.hash.slice(1));
   return questions.some((q) => params.has(q.dataset.question)) ? params : null;
+}
+
+// A share link fills the form once; after that the tab's answers are the
+// reader's, whatever the link still in the address bar says.
+function seed() {
+  const params = answersInFragment();
+  const link = location.hash.slice(1);
+  if (!params || link === seededBy) return false;
+  fill(params);
+  seededBy = link;
+  remember(readForm());
+  return true;
 }
 
 // A share fragment back into the form: option values and numbers as written
@@ -528,10 +576,7 @@ async function refresh(speak) {
     return;
   }
   const touched = Object.keys(state.form).length + state.unknown.length > 0;
-  if (mine === sequence) {
-    render(view, touched, speak);
-    if (touched) remember(state);
-  }
+  if (mine === sequence) render(view, touched, speak);
   return view;
 }
 
@@ -558,6 +603,7 @@ form.addEventListener("pointerdown", () => {
   pointerAt = performance.now();
 });
 form.addEventListener("input", (event) => {
+  remember(readForm()); // kept at once, whatever the engine's state
   if (event.target.type === "text") settleAnswers(TYPING_PAUSE_MS);
 });
 form.addEventListener("keydown", (event) => {
@@ -575,6 +621,7 @@ form.addEventListener("change", (event) => {
     setUnknown(q, box.checked);
     if (!box.checked) textInput(q).focus();
   }
+  remember(readForm());
   const byPointer = performance.now() - pointerAt < 1000;
   settleAnswers(event.target.type === "radio" && !byPointer ? ARROWS_STILL_MS : 0);
 });
@@ -631,6 +678,9 @@ root.addEventListener("click", async (event) => {
     if (!view) return;
     const fragment = view.fragment;
     history.replaceState(history.state, "", fragment ? `#${fragment}` : location.pathname + location.search);
+    // The link now says what the form holds: it seeded nothing the reader has not seen.
+    seededBy = fragment;
+    remember(readForm());
     shareUrl.value = location.href;
     shareBox.hidden = false;
     shareUrl.focus();
@@ -664,18 +714,16 @@ root.addEventListener("click", async (event) => {
 });
 
 addEventListener("hashchange", () => {
-  const params = answersInFragment();
-  if (params) {
+  if (seed()) {
     keepUntilNextAnswer = false; // other answers: the questions they need
-    fill(params);
     refresh(true);
   }
 });
 
-// A share link's answers first; else the answers kept in this tab (a reload,
-// the Back button, the other language's page).
-const initial = answersInFragment();
-if (initial) fill(initial);
-else restore();
+// The answers kept in this tab (a reload, the Back button, the other
+// language's page), unless a share link the tab has not met yet fills the form.
+const stored = kept();
+if (stored) restore(stored);
+seed();
 window.selfcheck = { ready, evaluate, lang };
 start();

@@ -72,6 +72,25 @@ globalThis.fetch = async (resource, options) => {
   return counted(response);
 };
 
+// A .wasm that does not compile (cut short on the way, altered): Pyodide
+// warns and then waits for ever, which the page would report as a stalled
+// download 30 s later; the boot ends at once, as an error of the worker.
+for (const name of ["instantiateStreaming", "instantiate", "compileStreaming", "compile"]) {
+  const native = WebAssembly[name];
+  if (typeof native !== "function") continue;
+  WebAssembly[name] = function (...args) {
+    const result = native.apply(this, args);
+    result.catch((error) => {
+      if (error instanceof WebAssembly.CompileError) {
+        downloadFailed(
+          Object.assign(new Error(`the runtime does not compile: ${error.message}`), { reason: "worker" }),
+        );
+      }
+    });
+    return result;
+  };
+}
+
 // Every byte that arrives is told to the page (at most every 100 ms): the page
 // shows the progress, and gives up only when nothing arrives for a while.
 let loaded = 0;

@@ -63,6 +63,7 @@ import html
 import itertools
 import json
 import re
+import shutil
 import time
 import urllib.request
 from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
@@ -83,7 +84,7 @@ from support.parity import diff, grid_answer_sets, grid_size
 from support.servers import CACHED_URLS, serving_site
 
 from selfcheck.engine import Engine
-from selfcheck.form import fragment
+from selfcheck.form import evaluate_form, fragment
 
 LANGS = {"fr": "autodiagnostic/", "en": "en/autodiagnostic/"}
 ROOT = "#selfcheck"
@@ -497,6 +498,30 @@ def test_fallback_when_the_runtime_cannot_load(new_driver, built_site, lang, fau
         assert not problems, f"{page.engine} ({FAULTS[fault]}):\n  " + "\n  ".join(problems)
 
 
+def test_a_runtime_that_does_not_compile_is_a_worker_error_at_once(
+    new_driver, built_site, tmp_path, lang="fr"
+):
+    """The ``.wasm`` cut short on the way (served whole by a server that got only
+    part of it): the boot ends as an error of the worker, not as a download
+    stalled for 30 s; the form stays; nothing uncaught in the console."""
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    (wasm,) = site.glob("assets/selfcheck/pyodide-*/pyodide.asm.wasm")
+    wasm.write_bytes(wasm.read_bytes()[: wasm.stat().st_size // 2])
+    for copy in (wasm.with_name(wasm.name + ".br"), wasm.with_name(wasm.name + ".gz")):
+        copy.unlink(missing_ok=True)
+    with serving_site(site) as served:
+        page = new_driver()
+        # Within the stall's 30 s: the state waited on must come from the
+        # compile error itself (the page's own timer would say "stalled").
+        page.open(widget_url(served.base_url, lang), state="error")
+        assert page.call(REASONS_SHOWN) == ["worker"]
+        assert page.visible("#selfcheck-form")
+        assert page.call(READY_OUTCOME) == "rejected"
+        problems = page.problems()
+        assert not problems, f"{page.engine}:\n  " + "\n  ".join(problems)
+
+
 # ---------------------------------------------------------------------------
 # 6. The answers kept in the tab
 
@@ -561,6 +586,118 @@ def test_answers_kept_on_reload(widget_page, served, lang):
     assert page.call(RESULT_VIEW) == {"answers": "", "verdict": "", "amount": "", "criteria": []}
     assert page.call(KEPT_IN_TAB, STORAGE_KEY) is None
     assert_private(page, served, *secrets(answers, lang))
+
+
+# The hash set, then once the page's own hashchange listeners have run.
+HASH_SETTLED = """(fragment) => new Promise((resolve) => {
+  addEventListener('hashchange', () => setTimeout(resolve, 0), {once: true});
+  location.hash = fragment;
+})"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_newest_answers_win(widget_page, served, engine, lang):
+    """A share link fills the form once; then the reader changes an answer:
+    an in-page anchor and back to the link, then a reload with the link still
+    in the address bar, keep the changed answer and its verdict."""
+    answers = SHARED["answers"]
+    number = next(key for key in answers if KINDS_OF[key] == "integer")
+    changed = {**answers, number: 0 if answers[number] else 1}
+    want = engine.evaluate(changed, lang)["verdict"]
+    assert want != SHARED["expect"]["verdict"] or changed != answers
+    shared, now = fragment(RULES, answers, lang), fragment(RULES, changed, lang)
+    page = widget_page(lang)
+    clear(page)
+    page.set_hash(shared)
+    page.wait_attribute(RESULT, "data-answers", shared)
+    typed = form_values(RULES, changed, lang)[number]
+    page.fill(field(number, typed), typed)
+    page.wait_attribute(RESULT, "data-answers", now)
+    page.call(HASH_SETTLED, "selfcheck-result")  # an in-page anchor…
+    page.call(HASH_SETTLED, shared)  # …and Back to the link
+    assert page.value(field(number, typed)) == typed, page.engine
+    page.reload()
+    page.wait_attribute(RESULT, "data-answers", now)
+    assert page.attribute(RESULT, "data-verdict") == want
+    assert page.value(field(number, typed)) == typed, page.engine
+    assert page.url.endswith("#" + shared), page.url  # the link is still there
+    clear(page)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        '{"form": {"a": "b"}, "unknown": 5}',
+        '{"version": 1, "form": ["a"], "unknown": []}',
+        '{"version": 1, "form": {}, "unknown": "abc"}',
+        '{"version": 99, "form": {}, "unknown": []}',
+        "[1, 2",
+        "null",
+        "7",
+    ],
+)
+def test_a_stored_value_of_another_shape_is_ignored(widget_page, served, stored):
+    """What an older or newer version may leave under the key: the page boots
+    with an empty form, never stuck loading."""
+    page = widget_page("fr")
+    clear(page)
+    page.call("([key, value]) => sessionStorage.setItem(key, value)", [STORAGE_KEY, stored])
+    page.reload()
+    assert page.call(FORM_STATE) == EMPTY_FORM
+    assert page.attribute(RESULT, "data-answers") == ""
+    assert_private(page, served)
+
+
+def test_answers_kept_from_the_first_keystroke_whatever_the_engine(new_driver, built_site):
+    """The engine cannot start (its runtime is missing): what the reader types is
+    kept in the tab all the same, and a reload finds it."""
+    key = next(q["id"] for q in RULES["questions"] if q["type"] == "integer")
+    with serving_site(built_site, wasm="missing") as site:
+        page = new_driver()
+        page.open(widget_url(site.base_url, "fr"), state="error")
+        page.type_keys(field(key, "12"), "12")
+        kept = json.loads(page.call(KEPT_IN_TAB, STORAGE_KEY))
+        assert kept["form"] == {key: "12"} and kept["version"] == 1, kept
+        page.reload(state="error")
+        assert page.value(field(key, "12")) == "12", page.engine
+
+
+NON_FINITE = """async ([key, which]) => {
+  const value = {nan: NaN, inf: Infinity, minus: -Infinity}[which];
+  const result = await window.selfcheck.evaluate({[key]: value});
+  return result.errors.map((error) => [error.question, error.code]);
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_engines_own_error_for_odd_numbers(widget_page, served, engine, lang):
+    """A number that is not finite given to ``evaluate`` reaches the engine as
+    one (not as null, "no answer"): the engine's own error, as the command line
+    gives it for the same JSON. 4,301 digits typed in the form: the engine's
+    own message under the field, and no verdict (not the previous one)."""
+    key = next(q["id"] for q in RULES["questions"] if q["type"] == "integer")
+    values = {"nan": float("nan"), "inf": float("inf"), "minus": float("-inf")}
+    for which, value in values.items():
+        want = [[e["question"], e["code"]] for e in engine.evaluate({key: value}, lang)["errors"]]
+        assert want == [[key, "not_finite"]]
+        assert page_errors(widget_page(lang), key, which) == want, which
+    # 4,301 digits typed: the engine's own message under the field, no verdict.
+    page = widget_page(lang)
+    clear(page)
+    digits = "9" * 4_301
+    page.fill(field(key, digits), digits)
+    page.press(field(key, digits), "Enter")
+    page.wait_for(f'#selfcheck-error-summary [data-problem="{key}"]')
+    view = evaluate_form(engine, {key: digits}, lang)
+    assert [e["code"] for e in view["result"]["errors"]] == ["not_finite"]
+    shown = page.call("(key) => document.querySelector(`[data-problem='${key}']`).textContent", key)
+    assert shown == view["result"]["display"]["errors"][0]["text"], shown
+    assert page.attribute(RESULT, "data-verdict") == ""
+    clear(page)
+
+
+def page_errors(page: PageDriver, key: str, which: str) -> list:
+    return page.call(NON_FINITE, [key, which])
 
 
 # ---------------------------------------------------------------------------
@@ -683,12 +820,13 @@ def test_announced_once_the_answer_settles(widget_page, served, engine, lang):
 # 8. Offline after one visit
 
 # The named cache's addresses, once this page is controlled by the service
-# worker and the cache holds every file asked for; else null.
+# worker and the cache holds every file asked for, marked complete; else null.
 ENGINE_KEPT = """async ([name, wanted]) => {
   if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return null;
   if (!(await caches.keys()).includes(name)) return null;
   const urls = (await (await caches.open(name)).keys()).map((request) => request.url);
-  return wanted.every((url) => urls.includes(url)) ? urls : null;
+  const complete = urls.some((url) => url.endsWith('/assets/selfcheck/.complete'));
+  return complete && wanted.every((url) => urls.includes(url)) ? urls : null;
 }"""
 SERVICE_WORKER_STATE = """async () => ({
   controller: !!(navigator.serviceWorker && navigator.serviceWorker.controller),
