@@ -150,10 +150,10 @@ def result_schema(rules: dict, site_url: str | None = None) -> dict:
     }
     display_criterion = {
         "type": "object",
-        "required": ["id", "status", "mark", "moot", "confidence", "sources"],
+        "required": ["id", "status", "mark", "reason", "moot", "confidence", "sources"],
         "properties": {
             "id": {"enum": criteria},
-            **_strings("status", "mark", "moot", "confidence"),
+            **_strings("status", "mark", "reason", "moot", "confidence"),
             "sources": {"type": "array", "items": {"type": "object"}},
         },
     }
@@ -168,7 +168,10 @@ def result_schema(rules: dict, site_url: str | None = None) -> dict:
             "criteria",
             "rules",
             "disclaimer",
+            "notice",
             "confidence",
+            "reading",
+            "missing",
             "warnings",
             "errors",
         ],
@@ -181,9 +184,24 @@ def result_schema(rules: dict, site_url: str | None = None) -> dict:
                 "announcement",
                 "rules",
                 "disclaimer",
+                "notice",
                 "confidence",
+                "reading",
             ),
             "criteria": {"type": "array", "items": display_criterion},
+            # The questions still open, with where a reader finds each answer.
+            "missing": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["question", "label", "answer", "where", "sources", "confidence"],
+                    "properties": {
+                        "question": {"enum": questions},
+                        **_strings("label", "answer", "where", "confidence"),
+                        "sources": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+            },
             "warnings": {"type": "array"},
             "errors": {
                 "type": "array",
@@ -221,6 +239,7 @@ def result_schema(rules: dict, site_url: str | None = None) -> dict:
             "eligible_if",
             "would_change",
             "confidence",
+            "readings",
             "display",
         ],
         "properties": {
@@ -267,6 +286,21 @@ def result_schema(rules: dict, site_url: str | None = None) -> dict:
             "eligible_if": {"type": "array", "items": route},
             "would_change": {"type": "array", "items": route},
             "confidence": {"enum": [*levels, None]},
+            # Every reading of the sources the rules declare, with what it answers.
+            "readings": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "adopted", "verdict", "confidence", "sources"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "adopted": {"type": "boolean"},
+                        "verdict": {"enum": ["eligible", "ineligible", "undetermined"]},
+                        "confidence": {"enum": levels},
+                        "sources": {"type": "array", "items": source},
+                    },
+                },
+            },
             "display": display,
         },
     }

@@ -162,6 +162,22 @@ def test_every_result_of_the_corpus_follows_the_result_schema(api, lang):
         assert errors == [], case["id"]
 
 
+@pytest.mark.parametrize("lang", RULES["languages"])
+def test_the_result_schema_requires_every_field_a_result_has(api, lang):
+    """The published contract names today's fields, all of them: a field the
+    engine adds without the schema would be a promise nobody wrote down."""
+    schema = read(api, "result.schema.json")
+    display = schema["properties"]["display"]
+    item = display["properties"]["criteria"]["items"]
+    corpus = read(api, "cases.json")
+    for case in corpus["cases"] + corpus["invalid"]:
+        result = evaluate(RULES, case["answers"], lang)
+        assert set(result) == set(schema["required"]), case["id"]
+        assert set(result["display"]) == set(display["required"]), case["id"]
+        for criterion in result["display"]["criteria"]:
+            assert set(criterion) == set(item["required"]), case["id"]
+
+
 def test_the_result_schema_refuses_a_result_that_breaks_the_contract(api):
     check = validator(api, "result.schema.json")
     case = read(api, "cases.json")["cases"][0]
