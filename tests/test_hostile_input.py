@@ -65,6 +65,10 @@ def cut(text: str) -> str:
 # Rules files
 
 
+# The adopted reading's list of criteria (every criterion, joined by all).
+ADOPTED_COMBINE = re.compile(r"adopted: true\n    combine:\n      all: \[[^\]]*\]")
+
+
 def rules_variant(tmp_path, old: str, new: str, name: str = "hostile.yaml") -> Path:
     """The real rules file with ``old`` (unique) replaced by ``new``."""
     assert REAL.count(old) == 1, old
@@ -519,10 +523,24 @@ def extra_criteria(count: int, comparisons: int) -> str:
     )
 
 
+def with_extra_criteria(tmp_path, count: int, comparisons: int) -> Path:
+    """The real rules with ``count`` more criteria, each of ``comparisons``
+    comparisons, required by the adopted reading like every criterion."""
+    path = rules_variant(
+        tmp_path, "criteria:\n", "criteria:\n" + extra_criteria(count, comparisons)
+    )
+    adopted = ADOPTED_COMBINE.search(REAL)
+    assert adopted, "no adopted reading combining every criterion with all"
+    extra = "".join(f"extra_{i}, " for i in range(count))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(adopted[0], adopted[0].replace("[", "[" + extra, 1)), "utf-8")
+    return path
+
+
 def test_criteria_of_2000_comparisons_each(tmp_path, capsys):
     """Five criteria of 2,000 comparisons on one number (within the budget of
     combinations) take 450 KB: over the size of a rules file."""
-    path = rules_variant(tmp_path, "criteria:\n", "criteria:\n" + extra_criteria(5, 2_000))
+    path = with_extra_criteria(tmp_path, 5, 2_000)
     refused(
         timed(capsys, "five criteria of 2,000 comparisons", "validate", path),
         f"{path}:0: the file is larger than {RULES_BYTES:,} bytes (the most a rules file may hold)",
@@ -532,7 +550,7 @@ def test_criteria_of_2000_comparisons_each(tmp_path, capsys):
 def test_criteria_of_400_comparisons_each(tmp_path, capsys):
     """The same, 400 comparisons each (90 KB): over the comparisons a rule set
     may make, refused at the criterion that passes the limit."""
-    path = rules_variant(tmp_path, "criteria:\n", "criteria:\n" + extra_criteria(5, 400))
+    path = with_extra_criteria(tmp_path, 5, 400)
     refused(
         timed(capsys, "five criteria of 400 comparisons", "validate", path),
         f"{path}:{line_of(path, '    condition: {all: [', first=True) + 2 * 7}: "
@@ -545,7 +563,7 @@ def test_few_comparisons_on_many_combinations(tmp_path, capsys):
     """Within the comparisons a rule set may make, but one number compared with
     200 values in each of 3 criteria: 201 combinations × 600 comparisons per
     evaluation, over what one evaluation may make."""
-    path = rules_variant(tmp_path, "criteria:\n", "criteria:\n" + extra_criteria(3, 200))
+    path = with_extra_criteria(tmp_path, 3, 200)
     done = timed(capsys, "three criteria of 200 comparisons", "validate", path)
     assert done.returncode == 2 and done.stdout == "", done.stderr
     (line,) = done.stderr.splitlines()

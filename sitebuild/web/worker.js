@@ -81,7 +81,11 @@ for (const name of ["instantiateStreaming", "instantiate", "compileStreaming", "
   WebAssembly[name] = function (...args) {
     const result = native.apply(this, args);
     result.catch((error) => {
-      if (error instanceof WebAssembly.CompileError) {
+      // A TypeError is about the response (its type, its download), which
+      // the download's own checks report; anything else is about the module
+      // itself (Firefox reports a module cut short as an InternalError, "out
+      // of memory", where other engines say CompileError).
+      if (!(error instanceof TypeError)) {
         downloadFailed(
           Object.assign(new Error(`the runtime does not compile: ${error.message}`), { reason: "worker" }),
         );

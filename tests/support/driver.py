@@ -50,6 +50,9 @@ from support.webkit import console_errors
 
 READY_TIMEOUT = 150.0  # s: a Pyodide boot, on two busy cores, in the slower engine
 STEP_TIMEOUT = 20.0  # s: one answer's round trip to the engine
+# s: the round trip of an action's answers, which the worker answers after
+# those already sent (each answer settled, Tab then Enter, is one), one by one
+QUEUED_TIMEOUT = 3 * STEP_TIMEOUT
 ROOT = "#selfcheck"
 GRID_BATCH = 60
 
@@ -172,12 +175,12 @@ class PageDriver:
     ) -> None:
         self.wait_for(f"{selector}[{name}={css_string(value)}]", timeout)
 
-    def click_and_render(self, selector: str) -> None:
+    def click_and_render(self, selector: str, timeout: float = QUEUED_TIMEOUT) -> None:
         """A click, then the render that this click causes (not an earlier one
         still on its way, nor one already done with the same answers)."""
         self.call(AWAIT_RENDER)
         self.click(selector)
-        self.wait_until(RENDERED)
+        self.wait_until(RENDERED, timeout=timeout)
 
     def wait_until(self, function: str, arg: Any = None, timeout: float = STEP_TIMEOUT) -> Any:
         """``call(function, arg)`` until it gives something truthy; that value."""
@@ -447,6 +450,11 @@ class MarionettePage(PageDriver):
         from marionette_driver.keys import Keys
 
         self._find(selector)[0].send_keys(getattr(Keys, SELENIUM_KEYS[key]))
+
+    def press_focused(self, key: str) -> None:
+        from marionette_driver.keys import Keys
+
+        self.marionette.get_active_element().send_keys(getattr(Keys, SELENIUM_KEYS[key]))
 
     # Marionette's own refresh skips the service worker, which a reader's reload
     # goes through: the page reloads itself, and the new document is the one
