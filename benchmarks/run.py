@@ -163,7 +163,7 @@ def warm_runs(playwright, urls: dict, runs: int) -> dict:
     return times
 
 
-# A phone on a weak link, as issue 12 measures it: 1.6 Mbit/s down, 750 kbit/s
+# A phone on a weak link, as Lighthouse's mobile profile has it: 1.6 Mbit/s down, 750 kbit/s
 # up, 150 ms of latency (Chromium applies it to the page's and its workers'
 # requests).
 PHONE_LINK = {

@@ -340,7 +340,7 @@ def test_corpus_invalid_codes(corpus):
 
 
 # ---------------------------------------------------------------------------
-# A closed fund of April 2020: the result speaks in the past (issue 9)
+# A closed fund of April 2020: the result speaks in the past
 
 PAST_VERDICTS = {
     "fr": {
@@ -390,7 +390,7 @@ RIGHTS_ENDED = {"fr": "vos droits avaient pris fin", "en": "your rights had ende
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("resources", [10_000, 20_000], ids=["900", "500"])
 def test_a_tie_names_every_limiting_part_the_ceiling_included(engine, ruleset, lang, resources):
-    """Issue 9: the 15 000 € ceiling rests on one source (medium), like the
+    """The 15 000 € ceiling rests on one source (medium), like the
     rights-ended part of criterion 3: the reliability line names both, the
     amount by its rules' ``basis`` text, whichever amount the ceiling gave."""
     answers = dict(PAST_ANSWERS["eligible"], ressources=resources)

@@ -1,4 +1,4 @@
-"""Hostile input never hangs, crashes or floods (issue 12, section 4).
+"""Hostile input never hangs, crashes or floods.
 
 Rules files through ``python -m selfcheck validate`` (and ``check --rules``),
 answers through ``python -m selfcheck check``: every case runs in a subprocess

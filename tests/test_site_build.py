@@ -290,7 +290,7 @@ def test_criteria_page_holds_every_criterion_and_value_of_the_rules(site, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_criteria_page_says_when_and_against_what_the_rules_were_checked(site, lang):
-    """Issue 9 §2: the "checked on" line names what the rules were checked
+    """The "checked on" line names what the rules were checked
     against, like the result's last line; no placeholder is left unfilled."""
     ruleset = current_rules()
     text = criteria_page(site, lang).text
@@ -302,7 +302,7 @@ def test_the_criteria_page_says_when_and_against_what_the_rules_were_checked(sit
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_criteria_page_says_each_condition_in_plain_words(site, lang):
-    """Issue 9 §4: a comparison the rules word themselves (``says``) reads in
+    """A comparison the rules word themselves (``says``) reads in
     those words, not « la réponse à « … ? » est non »; one that rests on its own
     sources and confidence (the 2019 branch: one source, low) says so."""
     ruleset = current_rules()
@@ -545,7 +545,7 @@ def test_every_external_link_is_listed_on_the_sources_page(lang):
 
 
 # ---------------------------------------------------------------------------
-# What the pages say: checked against the sources (issue 9)
+# What the pages say: checked against the sources, claim by claim
 
 
 def page_text(site: Path, lang: str, slug: str) -> str:
@@ -694,7 +694,7 @@ def _plain(markup: str) -> str:
 
 
 def test_every_page_opens_with_the_funds_status_and_when_it_was_checked(site):
-    """Issue 9 §1–2: every page, in every language (404 pages included), shows
+    """Every page, in every language (404 pages included), shows
     the rules' status notice and the "checked on … against …" line, before
     the page's own content."""
     ruleset = current_rules()
@@ -721,7 +721,7 @@ def test_every_page_opens_with_the_funds_status_and_when_it_was_checked(site):
 def test_a_build_for_deployment_warns_when_the_publisher_is_not_named(
     monkeypatch, caplog, site_url
 ):
-    """Issue 9 §5: with SITE_URL (a deployment) and no publisher or host in
+    """With SITE_URL (a deployment) and no publisher or host in
     extra.site, the build logs a warning naming the variables (so --strict
     stops); a local build does not."""
     from sitebuild import hooks
@@ -812,7 +812,7 @@ def test_the_legal_page_says_what_is_not_provided(site, lang, notice, unknown, p
 
 
 def test_every_source_of_the_rules_supports_something():
-    """A source no rule and no page cites goes (issue 9: Écran Large)."""
+    """A source no rule and no page cites goes: it would list a source for nothing."""
     ruleset = current_rules()
     cited: set[str] = set()
 
@@ -852,7 +852,7 @@ def test_french_pages_have_no_break_spaces_around_punctuation():
 
 
 # ---------------------------------------------------------------------------
-# The plain-words page, and the answers kept in the tab (issue 11)
+# The plain-words page, and the answers kept in the tab
 
 PLAIN_WORDS = "mots-simples"
 PLAIN_WORDS_NAV = {"fr": "En mots simples", "en": "In plain words"}
