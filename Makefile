@@ -2,7 +2,7 @@
 # make test   — everything: lint (ruff, mypy, Biome, actionlint), site build, every test
 # make serve  — build the site and serve it on http://127.0.0.1:8000
 # make bench  — benchmarks (prints figures; not a test)
-# make lock   — write requirements-dev.txt again from pyproject.toml (README, "Dependencies")
+# make lock   — write requirements-dev.txt again from pyproject.toml (CONTRIBUTING.md, "Dependencies")
 
 PYTHON ?= $(shell .ci/find-python)
 VENV := .venv

@@ -17,13 +17,12 @@ from pathlib import Path
 import pytest
 import yaml
 from contract import ANSWER_KEYS as ORDER
-from contract import RESULT_KEYS, RULES
+from contract import CRITERION_KEYS, RESULT_KEYS, RULES
 
 from selfcheck import loader
 from selfcheck.engine import VERDICTS, Engine, evaluate
 
 LANGS = tuple(RULES["languages"])
-CRITERION_KEYS = {"id", "title", "status", "reason", "confidence", "sources"}
 
 # How each parameter must read inside a text, written out by hand (not taken
 # from the engine): French groups thousands with a narrow no-break space and

@@ -307,12 +307,12 @@ def test_ask_invalid_replies_and_skips(ruleset):
     assert "  ✓ Être intermittent du spectacle (Annexe 8 ou 10)" in tail
 
 
-def test_questions_table_is_the_readmes():
-    """The README's answers table is what ``questions`` prints from the rules
-    (after adding a question, paste the new output there)."""
+def test_questions_table_is_the_rules_readmes():
+    """The answers table of rules/README.md is what ``questions`` prints from
+    the rules (after adding a question, paste the new output there)."""
     done = run("questions", "--lang", "en")
     assert done.returncode == 0, done.stderr
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "rules" / "README.md").read_text(encoding="utf-8")
     table = readme.split("<!-- questions:start -->\n")[1].split("<!-- questions:end -->")[0]
     assert table == done.stdout
     for key in ANSWER_KEYS:

@@ -76,7 +76,7 @@ def test_the_embed_pages_hold_the_check_alone(site):
 
 
 def test_the_readme_nginx_example_lets_only_the_embed_pages_be_framed():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "sitebuild" / "DEPLOYING.md").read_text(encoding="utf-8")
     nginx = "\n".join(re.findall(r"```nginx\n(.*?)```", readme, re.DOTALL))
     assert f'"~/embed/" "{headers.EMBED_CSP}";' in nginx
     assert f'"{headers.CSP}"' in nginx

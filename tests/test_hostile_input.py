@@ -468,7 +468,7 @@ def test_closed_pipe_ends_quietly(args):
 
 
 # ---------------------------------------------------------------------------
-# What a file may cost, whatever its shape (README, "The rules format" and
+# What a file may cost, whatever its shape (rules/README.md, "The format" and
 # "Command line"): each refused at once with a line naming the limit. The time
 # each refusal took is printed (a figure, not an assertion); the subprocess's
 # timeout only bounds a hang.

@@ -12,7 +12,7 @@ against the built site:
 - the headers of ``_headers``: the pages' policy with ``frame-ancestors``, the
   worker's own policy, a year of cache for content-hashed paths only, wasm's
   type; ``no-cache`` for everything else;
-- the built site's ``_headers`` and the README's nginx example carry the same
+- the built site's ``_headers`` and the nginx example of sitebuild/DEPLOYING.md carry the same
   policies as the pages' ``<meta>``.
 """
 
@@ -316,7 +316,7 @@ def test_paths_follow_the_public_address(site):
 
 
 # ---------------------------------------------------------------------------
-# The built site's _headers, and the README's nginx example
+# The built site's _headers, and the nginx example of sitebuild/DEPLOYING.md
 
 
 def built_site() -> Path:
@@ -361,9 +361,9 @@ def test_the_built_headers_say_what_the_pages_say():
 
 
 def test_the_readme_nginx_example_sends_the_same_policies():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "sitebuild" / "DEPLOYING.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```nginx\n(.*?)```", readme, re.DOTALL)
-    assert blocks, "README.md has no nginx example"
+    assert blocks, "sitebuild/DEPLOYING.md has no nginx example"
     nginx = "\n".join(blocks)
     assert f'"{headers.CSP}"' in nginx
     assert f'"{headers.WORKER_CSP}"' in nginx

@@ -3,7 +3,7 @@
 
 The server is bound first (a free port), then the site is built for that
 address (``SITE_URL=http://127.0.0.1:<port>/fonds/``) into ``<tmp>/fonds/``,
-its ``_headers`` moved to ``<tmp>`` (the root of what is published: README,
+its ``_headers`` moved to ``<tmp>`` (the root of what is published: sitebuild/DEPLOYING.md,
 "Deploying"), and ``<tmp>`` is served by the project's server. In Debian
 Chromium: the self-check boots and gives the verdict of a share link, the
 language links lead to the other language's page, the search finds pages, the

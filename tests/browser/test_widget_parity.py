@@ -280,7 +280,7 @@ def expected_view(case: dict, engine: Engine, lang: str, order: list[str]) -> di
     answers, expect_ = case["answers"], case["expect"]
     touched = set(answers)
     ways, reliability = [], ""
-    if not touched:  # nothing answered: no result yet (README, widget contract)
+    if not touched:  # nothing answered: no result yet (sitebuild/README.md, widget contract)
         verdict, amount, criteria = "", "", []
     else:
         verdict = expect_["verdict"]
