@@ -18,12 +18,23 @@ import yaml
 
 from selfcheck.form import fragment
 
-CASES_DIR = Path(__file__).resolve().parents[1] / "cases"
+REPO = Path(__file__).resolve().parents[2]
+CASES_DIR = REPO / "tests" / "cases"
 
 
 @functools.cache
 def _corpus(rules_id: str) -> dict:
     return yaml.safe_load((CASES_DIR / f"{rules_id}.yaml").read_text(encoding="utf-8"))
+
+
+def corpora() -> list[tuple[Path, dict]]:
+    """Every corpus of tests/cases/, each with the rules file it names (a fresh
+    copy), in file order."""
+    found = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        corpus = copy.deepcopy(_corpus(path.stem))
+        found.append((REPO / corpus["rules"], corpus))
+    return found
 
 
 def load_corpus(rules: dict) -> dict:
