@@ -52,10 +52,12 @@ test: lint build
 serve: build
 	$(PY) -m sitebuild.serve --directory site --port 8000
 
+# The benchmarks use the tests' helpers (tests/support/: browser launchers,
+# paths, corpus, oracle), importable with tests/ on the path.
 bench: build
-	$(PY) benchmarks/engine_cost.py
-	$(PY) benchmarks/run.py
-	$(PY) benchmarks/lighthouse.py
+	PYTHONPATH=tests $(PY) benchmarks/engine_cost.py
+	PYTHONPATH=tests $(PY) benchmarks/run.py
+	PYTHONPATH=tests $(PY) benchmarks/lighthouse.py
 
 clean:
 	rm -rf site .venv node_modules .pytest_cache .hypothesis

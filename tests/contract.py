@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
+
+from support.paths import REPO
 
 from selfcheck import loader
 from sitebuild.api import result_schema
 
-ROOT = Path(__file__).resolve().parent.parent
 RULES_PATH = loader.default_rules()
-IMAGINARY_RULES_PATH = ROOT / "tests" / "fixtures" / "imaginary-fund.yaml"
 RULES = loader.load(RULES_PATH)
 
 # The answer keys, in the questions' order.
@@ -43,7 +42,7 @@ def run_cli(*args, stdin=""):
     """``python -m selfcheck *args`` from the repository root; the completed process."""
     return subprocess.run(
         [sys.executable, "-m", "selfcheck", *args],
-        cwd=ROOT,
+        cwd=REPO,
         input=stdin,
         capture_output=True,
         text=True,

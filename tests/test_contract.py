@@ -19,17 +19,16 @@ from contract import (
     DISPLAY_CRITERION_KEYS,
     DISPLAY_KEYS,
     DISPLAY_MISSING_KEYS,
-    IMAGINARY_RULES_PATH,
     RESULT_KEYS,
-    ROOT,
     RULES,
 )
 from support.corpus import load_corpus
+from support.paths import IMAGINARY_RULES, REPO
 
 from selfcheck import loader
 from selfcheck.engine import evaluate
 
-REFERENCE = ROOT / "selfcheck" / "README.md"
+REFERENCE = REPO / "selfcheck" / "README.md"
 SCHEMA_KEYS = {
     "result": RESULT_KEYS,
     "criteria": CRITERION_KEYS,
@@ -87,7 +86,7 @@ def _corpus_answers(rules: dict) -> list[dict]:
 
 @pytest.mark.parametrize("which", ["fund", "imaginary"])
 def test_the_engine_returns_exactly_the_documented_fields(which):
-    rules = RULES if which == "fund" else loader.load(IMAGINARY_RULES_PATH)
+    rules = RULES if which == "fund" else loader.load(IMAGINARY_RULES)
     answer_sets = _answer_sets(rules) + _corpus_answers(rules)
     seen = {"valid": False, "invalid": False, "missing": False}
     for lang in rules["languages"]:

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
 from contract import run_cli as run
 from support.corpus import load_corpus
+from support.paths import IMAGINARY_RULES
 
 from selfcheck import loader as rules_module
 from selfcheck.engine import Engine
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "imaginary-fund.yaml"
+FIXTURE = IMAGINARY_RULES
 FIXTURE_ARG = "tests/fixtures/imaginary-fund.yaml"
 # The imaginary fund's own corpus (tests/test_corpora.py runs all of it): the
 # answers of some of its cases, by id.

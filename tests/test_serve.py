@@ -20,17 +20,16 @@ from __future__ import annotations
 
 import gzip
 import http.client
-import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from support.paths import REPO, site_dir
 
 from sitebuild import headers
 from sitebuild.serve import accepted_encodings, serving
 
-REPO = Path(__file__).resolve().parents[1]
 JS = b"export const answer = 42;\n" * 40
 BR = b"\x1b\x17 not really brotli, but what the file holds is what is sent"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -320,7 +319,7 @@ def test_paths_follow_the_public_address(site):
 
 
 def built_site() -> Path:
-    site = Path(os.environ.get("SELFCHECK_SITE_DIR") or REPO / "site").resolve()
+    site = site_dir()
     if not (site / "index.html").exists():
         pytest.fail(
             f"no built site in {site}: run `make build` (mkdocs build --strict) first",

@@ -19,13 +19,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from mkdocs.utils.yaml import yaml_load as mkdocs_yaml_load
+from support.paths import REPO, site_dir
 
 from selfcheck import loader, words
 from selfcheck.formatting import format_date, format_number, render_text
 from selfcheck.phrasing import comparison_nodes
 from sitebuild.pages import format_parameter
 
-REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
 LANGS = tuple(loader.load(loader.default_rules())["languages"])
 DEFAULT_LANG = LANGS[0]  # at the site's root; the others under /<lang>/
@@ -79,10 +79,6 @@ JS_EXTERNAL = re.compile(
 
 # ---------------------------------------------------------------------------
 # The built site and its pages
-
-
-def site_dir() -> Path:
-    return Path(os.environ.get("SELFCHECK_SITE_DIR") or REPO / "site").resolve()
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 import pytest
 import yaml
 from playwright.sync_api import expect
+from support.paths import CASES_DIR, IMAGINARY_RULES, REPO
 
 from selfcheck import loader
 from selfcheck.engine import Engine
@@ -24,10 +25,9 @@ from sitebuild.serve import serving
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-RULES_FILE = REPO / "tests" / "fixtures" / "imaginary-fund.yaml"
+RULES_FILE = IMAGINARY_RULES
 CONFIG = REPO / "tests" / "fixtures" / "imaginary-site" / "mkdocs.yml"
-CORPUS = REPO / "tests" / "cases" / "fonds-imaginaire-musiciens-de-rue.yaml"
+CORPUS = CASES_DIR / "fonds-imaginaire-musiciens-de-rue.yaml"
 RULES = loader.load(RULES_FILE)
 CASES = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))["cases"]
 

@@ -23,13 +23,13 @@ import threading
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from contract import RULES
 from playwright.sync_api import expect
 from support.corpus import first, js_number, load_corpus, settled_eligible
+from support.paths import REPO
 
 from selfcheck.form import fragment
 from sitebuild import headers
@@ -37,7 +37,6 @@ from sitebuild.serve import make_server
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 SUB_PATH = "/fonds/"
 BUILD_TIMEOUT_S = 300
 READY_TIMEOUT_MS = 90_000

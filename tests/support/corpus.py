@@ -17,9 +17,7 @@ from urllib.parse import parse_qsl
 import yaml
 
 from selfcheck.form import fragment
-
-REPO = Path(__file__).resolve().parents[2]
-CASES_DIR = REPO / "tests" / "cases"
+from support.paths import CASES_DIR, REPO
 
 
 @functools.cache
