@@ -14,9 +14,9 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-import yaml
 from playwright.sync_api import expect
-from support.paths import CASES_DIR, IMAGINARY_RULES, REPO
+from support.corpus import load_corpus
+from support.paths import IMAGINARY_RULES, REPO
 
 from selfcheck import loader
 from selfcheck.engine import Engine
@@ -27,9 +27,8 @@ pytestmark = pytest.mark.browser
 
 RULES_FILE = IMAGINARY_RULES
 CONFIG = REPO / "tests" / "fixtures" / "imaginary-site" / "mkdocs.yml"
-CORPUS = CASES_DIR / "fonds-imaginaire-musiciens-de-rue.yaml"
 RULES = loader.load(RULES_FILE)
-CASES = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))["cases"]
+CASES = load_corpus(RULES)["cases"]
 
 
 @pytest.fixture(scope="module")
