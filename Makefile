@@ -2,7 +2,7 @@
 # make test   — everything: lint (ruff, mypy, Biome, actionlint), site build, every test
 # make serve  — build the site and serve it on http://127.0.0.1:8000
 # make bench  — benchmarks (prints figures; not a test)
-# make lock   — write requirements-dev.txt again from pyproject.toml (README, "Dependencies")
+# make lock   — write requirements-dev.txt again from pyproject.toml (CONTRIBUTING.md, "Dependencies")
 
 PYTHON ?= $(shell .ci/find-python)
 VENV := .venv
@@ -52,10 +52,12 @@ test: lint build
 serve: build
 	$(PY) -m sitebuild.serve --directory site --port 8000
 
+# The benchmarks use the tests' helpers (tests/support/: browser launchers,
+# paths, corpus, oracle), importable with tests/ on the path.
 bench: build
-	$(PY) benchmarks/engine_cost.py
-	$(PY) benchmarks/run.py
-	$(PY) benchmarks/lighthouse.py
+	PYTHONPATH=tests $(PY) benchmarks/engine_cost.py
+	PYTHONPATH=tests $(PY) benchmarks/run.py
+	PYTHONPATH=tests $(PY) benchmarks/lighthouse.py
 
 clean:
 	rm -rf site .venv node_modules .pytest_cache .hypothesis

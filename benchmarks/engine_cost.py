@@ -1,6 +1,6 @@
 """How the engine's cost grows with the number of questions: figures, not a test.
 
-``python benchmarks/engine_cost.py`` (part of ``make bench``) evaluates
+``PYTHONPATH=tests python benchmarks/engine_cost.py`` (part of ``make bench``) evaluates
 synthetic rule sets (benchmarks/synthetic.py) of 4 to 40 questions in CPython:
 
 - ``evaluate({})``: every question open, the widest case: the first call on a
@@ -19,18 +19,12 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))  # the brute-force oracle
-sys.path.insert(0, str(HERE))
+from support import oracle  # the brute-force oracle, tests/support/ (PYTHONPATH=tests)
+from synthetic import synthetic_rules
 
-from support import oracle  # noqa: E402
-from synthetic import synthetic_rules  # noqa: E402
-
-from selfcheck.engine import Engine  # noqa: E402
+from selfcheck.engine import Engine
 
 SIZES = (4, 10, 20, 30, 40)
 TARGET_MS, TARGET_AT = 20.0, 30

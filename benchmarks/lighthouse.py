@@ -1,6 +1,6 @@
 """Lighthouse's scores of the built site, mobile preset, in Debian Chromium.
 
-``python benchmarks/lighthouse.py [--site site] [--runs 3]`` (``make bench``).
+``PYTHONPATH=tests python benchmarks/lighthouse.py [--site site] [--runs 3]`` (``make bench``).
 
 npm's ``lighthouse`` (pinned 12.2.3 in package.json: later versions need Node
 22) against the built site served on 127.0.0.1 by the project's own server
@@ -23,12 +23,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
+from support.chromium import CHROMIUM, CHROMIUM_ARGS  # tests/support/ (PYTHONPATH=tests)
+from support.paths import REPO
 
-from support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-
-from sitebuild.serve import serving  # noqa: E402
+from sitebuild.serve import serving
 
 PAGES = {
     "home (fr)": "",

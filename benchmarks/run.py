@@ -60,23 +60,22 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
 from playwright.sync_api import sync_playwright
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-sys.path.insert(0, str(REPO / "tests"))  # the tests' Chromium launcher
+# The tests' browser launchers and paths, tests/support/ (PYTHONPATH=tests).
+from support import firefox, webkit
+from support.chromium import CHROMIUM
+from support.chromium import CHROMIUM_ARGS as ARGS
+from support.corpus import load_corpus
+from support.paths import BENCHMARKS as HERE
+from support.paths import REPO
 
-from support import firefox, webkit  # noqa: E402
-from support.chromium import CHROMIUM  # noqa: E402
-from support.chromium import CHROMIUM_ARGS as ARGS  # noqa: E402
-
-from selfcheck import loader  # noqa: E402
-from selfcheck.form import fragment  # noqa: E402
-from sitebuild.serve import serving  # noqa: E402
+from selfcheck import loader
+from selfcheck.form import fragment
+from sitebuild.serve import serving
 
 RULES = loader.load(loader.default_rules())
-CASES = yaml.safe_load((REPO / "tests" / "cases" / f"{RULES['id']}.yaml").read_text("utf-8"))
+CASES = load_corpus(RULES)
 # The widget's first verdict is measured on the corpus's first eligible case
 # with a settled amount, opened as a share link.
 FIRST_ELIGIBLE = next(c["answers"] for c in CASES["cases"] if c["expect"]["amount"] is not None)

@@ -125,8 +125,9 @@ def _strings(*keys: str) -> dict:
 
 
 def result_schema(rules: dict, site_url: str | None = None) -> dict:
-    """The JSON contract of a result for ``rules`` (README, "The result"): every
-    field it has today is required; fields may be added, never removed."""
+    """The JSON contract of a result for ``rules`` (selfcheck/README.md, "The
+    result"): every field it has today is required; fields may be added, never
+    removed. The tests take the contract's keys from here."""
     questions = [q["id"] for q in rules["questions"]]
     criteria = [c["id"] for c in rules["criteria"]]
     levels = loader.schema()["$defs"]["confidence"]["enum"]

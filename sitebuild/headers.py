@@ -37,7 +37,7 @@ get what production gets.
 
 Paths start with the path of ``site_url`` (``SITE_URL``), the site's place on
 its host: ``/`` for a site at a host's root, ``/fonds/`` under a sub-path (then
-``_headers`` belongs at the root of what is published: README, "Deploying").
+``_headers`` belongs at the root of what is published: sitebuild/DEPLOYING.md).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A small static server for the built site, on 127.0.0.1 only, that behaves
-like the production hosts (README, "Deploying").
+like the production hosts (sitebuild/DEPLOYING.md).
 
 ``python -m sitebuild.serve --directory site --port 8000`` (``make serve``).
 

@@ -9,17 +9,11 @@ a module to import from: pytest loads several).
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from contract import RULES
 from support.corpus import load_corpus
 
 from selfcheck.engine import Engine
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))  # the synthetic rule sets
 
 
 def pytest_generate_tests(metafunc):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
-import os
 import re
 import subprocess
 import venv
@@ -23,16 +22,15 @@ import yaml
 from contract import RULES, RULES_PATH, run_cli
 from openapi_spec_validator import validate as validate_openapi
 from support.corpus import load_corpus
+from support.paths import REPO, site_dir
 
 from selfcheck.engine import evaluate, validate_answers
 from sitebuild.serve import serving
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture(scope="module")
 def api() -> Path:
-    site = Path(os.environ.get("SELFCHECK_SITE_DIR") or REPO / "site").resolve()
+    site = site_dir()
     folder = site / "api" / "v1"
     if not (folder / "rules.json").is_file():
         pytest.fail(f"no open data in {folder}: run `make build` first", pytrace=False)
@@ -288,7 +286,7 @@ def test_pip_install_of_the_wheels_url_evaluates_a_case(api, tmp_path):
 
 
 def test_the_readme_nginx_example_lets_any_origin_read_the_open_data():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "sitebuild" / "DEPLOYING.md").read_text(encoding="utf-8")
     nginx = "\n".join(re.findall(r"```nginx\n(.*?)```", readme, re.DOTALL))
     assert '"~/api/" "*";' in nginx
     assert "add_header Access-Control-Allow-Origin $selfcheck_cors always;" in nginx

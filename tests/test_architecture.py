@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from contract import RULES
+from support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 CODE_DIRS = ("selfcheck", "sitebuild")
 CODE_SUFFIXES = {".py", ".js", ".mjs", ".html", ".css", ".j2", ".json", ".md"}
 # The engine's modules: every module of selfcheck/ but the loader and the

@@ -17,16 +17,15 @@ from __future__ import annotations
 import copy
 import re
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from contract import RULES
+from support.paths import REPO
 
 from selfcheck import words
 from selfcheck.formatting import format_date, format_number
 from sitebuild import audit, pages
 
-REPO = Path(__file__).resolve().parent.parent
 GRID = audit.load()
 
 

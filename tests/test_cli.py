@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from contract import ANSWER_KEYS, RULES
 from contract import run_cli as run
 from support.corpus import load_corpus
+from support.paths import REPO
 
 from selfcheck.parsing import write_number
-
-ROOT = Path(__file__).resolve().parent.parent
 
 SEP = {"fr": "\u00a0: ", "en": ": "}
 # The verdict sentences of the rules (result.verdicts), in the conditional
@@ -307,12 +305,12 @@ def test_ask_invalid_replies_and_skips(ruleset):
     assert "  ✓ Être intermittent du spectacle (Annexe 8 ou 10)" in tail
 
 
-def test_questions_table_is_the_readmes():
-    """The README's answers table is what ``questions`` prints from the rules
-    (after adding a question, paste the new output there)."""
+def test_questions_table_is_the_rules_readmes():
+    """The answers table of rules/README.md is what ``questions`` prints from
+    the rules (after adding a question, paste the new output there)."""
     done = run("questions", "--lang", "en")
     assert done.returncode == 0, done.stderr
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "rules" / "README.md").read_text(encoding="utf-8")
     table = readme.split("<!-- questions:start -->\n")[1].split("<!-- questions:end -->")[0]
     assert table == done.stdout
     for key in ANSWER_KEYS:

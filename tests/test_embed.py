@@ -6,23 +6,22 @@ briefly cached. In a browser, from another origin: tests/browser/test_embed_brow
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import brotli
 import pytest
 from contract import RULES
+from support.paths import REPO, site_dir
 
 from sitebuild import embed, headers
 
-REPO = Path(__file__).resolve().parent.parent
 EMBED_JS_BROTLI_MAX = 2048  # bytes: one line on a partner's page costs little
 
 
 @pytest.fixture(scope="module")
 def site() -> Path:
-    site = Path(os.environ.get("SELFCHECK_SITE_DIR") or REPO / "site").resolve()
+    site = site_dir()
     if not (site / embed.SCRIPT).is_file():
         pytest.fail(f"no {embed.SCRIPT} in {site}: run `make build` first", pytrace=False)
     return site
@@ -76,7 +75,7 @@ def test_the_embed_pages_hold_the_check_alone(site):
 
 
 def test_the_readme_nginx_example_lets_only_the_embed_pages_be_framed():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "sitebuild" / "DEPLOYING.md").read_text(encoding="utf-8")
     nginx = "\n".join(re.findall(r"```nginx\n(.*?)```", readme, re.DOTALL))
     assert f'"~/embed/" "{headers.EMBED_CSP}";' in nginx
     assert f'"{headers.CSP}"' in nginx

@@ -10,37 +10,21 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
-import yaml
 from contract import run_cli as run
+from support.corpus import load_corpus
+from support.paths import IMAGINARY_RULES
 
 from selfcheck import loader as rules_module
-from selfcheck.engine import Engine, evaluate
+from selfcheck.engine import Engine
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "imaginary-fund.yaml"
+FIXTURE = IMAGINARY_RULES
 FIXTURE_ARG = "tests/fixtures/imaginary-fund.yaml"
-CRITERIA = ("majeur", "instrument_acoustique", "peu_d_amendes")
-
-# The imaginary fund's own corpus, in the same format as the real one.
-CORPUS = yaml.safe_load(
-    (ROOT / "tests" / "cases" / "fonds-imaginaire-musiciens-de-rue.yaml").read_text("utf-8")
-)
-CASES = [
-    (
-        c["id"],
-        c["answers"],
-        c["expect"]["verdict"],
-        c["expect"]["amount"],
-        c["expect"]["amount_options"],
-        tuple(c["expect"]["criteria"][k] for k in CRITERIA),
-        c["expect"]["missing"],
-    )
-    for c in CORPUS["cases"]
-]
+# The imaginary fund's own corpus (tests/test_corpora.py runs all of it): the
+# answers of some of its cases, by id.
+ANSWERS = {c["id"]: c["answers"] for c in load_corpus(rules_module.load(FIXTURE))["cases"]}
 
 INVALID = [
     ({"age": 131}, "age", "above_maximum"),
@@ -64,30 +48,6 @@ def test_fixture_is_valid_and_imaginary(imaginary):
         assert source["url"].startswith("https://example.org/imaginaire/")
         assert "fictif" in source["title"]
     assert "fictitious" in imaginary["name"]["en"]
-
-
-@pytest.mark.parametrize("lang", ["fr", "en"])
-@pytest.mark.parametrize(
-    ("answers", "verdict", "amount", "options", "statuses", "missing"),
-    [c[1:] for c in CASES],
-    ids=[c[0] for c in CASES],
-)
-def test_engine(imaginary, lang, answers, verdict, amount, options, statuses, missing):
-    result = Engine(imaginary).evaluate(copy.deepcopy(answers), lang)
-    assert result["errors"] == []
-    assert result["rules"] == {
-        "id": "fonds-imaginaire-musiciens-de-rue",
-        "version": "0.1.0",
-        "checked_on": "2026-11-26",
-    }
-    assert result["verdict"] == verdict
-    assert result["amount"] == amount
-    assert result["amount_options"] == options
-    assert [(c["id"], c["status"]) for c in result["criteria"]] == list(
-        zip(CRITERIA, statuses, strict=True)
-    )
-    assert result["missing"] == missing
-    assert evaluate(imaginary, answers, lang) == result
 
 
 def test_engine_texts(imaginary):
@@ -122,7 +82,7 @@ def test_cli_validate():
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("case_id", ["senior-membre-450", "trois-amendes", "membre-inconnu"])
 def test_cli_json(imaginary, lang, case_id):
-    answers = next(c[1] for c in CASES if c[0] == case_id)
+    answers = ANSWERS[case_id]
     done = run(
         "check", "--rules", FIXTURE_ARG, "--answers", "-", "--format", "json", "--lang", lang,
         stdin=json.dumps(answers),

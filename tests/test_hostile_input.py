@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 from contract import RULES, RULES_PATH
+from support.paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
 REAL = RULES_PATH.read_text(encoding="utf-8")
 CHECKED_ON = re.search(r"^checked_on: (.*)$", REAL, re.MULTILINE).group(1)
 TIMEOUT = 60  # seconds: a bound on a hang, far above any run of these cases
@@ -40,7 +40,7 @@ ALIAS = "anchors and aliases ({}) are not allowed in {}: write each value out"
 def run(*args, stdin: str = "", stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "selfcheck", *map(str, args)],
-        cwd=ROOT,
+        cwd=REPO,
         input=stdin,
         stdout=stdout,
         stderr=subprocess.PIPE,
@@ -255,7 +255,7 @@ def test_empty_answers_are_refused(tmp_path, text):
 def test_bytes_that_are_not_utf8_on_stdin():
     done = subprocess.run(
         [sys.executable, "-m", "selfcheck", "check", "--answers", "-"],
-        cwd=ROOT,
+        cwd=REPO,
         input="statut: électricien\n".encode("latin-1"),
         capture_output=True,
         timeout=TIMEOUT,
@@ -468,7 +468,7 @@ def test_closed_pipe_ends_quietly(args):
 
 
 # ---------------------------------------------------------------------------
-# What a file may cost, whatever its shape (README, "The rules format" and
+# What a file may cost, whatever its shape (rules/README.md, "The format" and
 # "Command line"): each refused at once with a line naming the limit. The time
 # each refusal took is printed (a figure, not an assertion); the subprocess's
 # timeout only bounds a hang.

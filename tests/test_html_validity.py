@@ -19,15 +19,14 @@ reviewed in:
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from support.paths import REPO, site_dir
 
-REPO = Path(__file__).resolve().parents[1]
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # The site's own files, as the pages name them: no scheme, no host.
 OWN_RESOURCE = re.compile(
@@ -40,7 +39,7 @@ DATA_BLOCK = re.compile(r'<script(?: id="[^"]*")? type="application/json"(?: id=
 
 
 def built_site() -> Path:
-    site = Path(os.environ.get("SELFCHECK_SITE_DIR") or REPO / "site").resolve()
+    site = site_dir()
     if not (site / "index.html").exists():
         pytest.fail(
             f"no built site in {site}: run `make build` (mkdocs build --strict) first",

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 LOCK = REPO / "requirements-dev.txt"
 
 

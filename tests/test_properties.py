@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 
 import pytest
-from contract import IMAGINARY_RULES_PATH, RESULT_KEYS
+from contract import RESULT_KEYS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import oracle
+from support.paths import IMAGINARY_RULES
 
 from selfcheck import loader
 from selfcheck.engine import VERDICTS, Engine
@@ -32,7 +33,7 @@ PROPERTIES = settings(
 def rules(request, ruleset):
     if request.param == "real":
         return ruleset
-    return loader.load(IMAGINARY_RULES_PATH)
+    return loader.load(IMAGINARY_RULES)
 
 
 def domains(rules: dict) -> dict:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.paths import REPO
 
 from selfcheck.conditions import OPERATORS
 from selfcheck.loader import RulesError, default_rules, load, load_text
 
-ROOT = Path(__file__).resolve().parent.parent
 RULES_PATH = default_rules()
 REAL = RULES_PATH.read_text(encoding="utf-8")
 
@@ -250,7 +250,7 @@ def test_choice_without_options_used_in_a_condition(tmp_path):
 def validate(*files):
     return subprocess.run(
         [sys.executable, "-m", "selfcheck", "validate", *map(str, files)],
-        cwd=ROOT,
+        cwd=REPO,
         capture_output=True,
         text=True,
         timeout=60,
@@ -290,7 +290,7 @@ def test_check_with_broken_rules(tmp_path):
     path, _, _ = variant(tmp_path, "  base: {param: montant_base}\n", "  base: {param: montant}\n")
     done = subprocess.run(
         [sys.executable, "-m", "selfcheck", "check", "--rules", str(path), "--answers", "-"],
-        cwd=ROOT,
+        cwd=REPO,
         input="{}",
         capture_output=True,
         text=True,

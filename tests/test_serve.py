@@ -12,7 +12,7 @@ against the built site:
 - the headers of ``_headers``: the pages' policy with ``frame-ancestors``, the
   worker's own policy, a year of cache for content-hashed paths only, wasm's
   type; ``no-cache`` for everything else;
-- the built site's ``_headers`` and the README's nginx example carry the same
+- the built site's ``_headers`` and the nginx example of sitebuild/DEPLOYING.md carry the same
   policies as the pages' ``<meta>``.
 """
 
@@ -20,17 +20,16 @@ from __future__ import annotations
 
 import gzip
 import http.client
-import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from support.paths import REPO, site_dir
 
 from sitebuild import headers
 from sitebuild.serve import accepted_encodings, serving
 
-REPO = Path(__file__).resolve().parents[1]
 JS = b"export const answer = 42;\n" * 40
 BR = b"\x1b\x17 not really brotli, but what the file holds is what is sent"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -316,11 +315,11 @@ def test_paths_follow_the_public_address(site):
 
 
 # ---------------------------------------------------------------------------
-# The built site's _headers, and the README's nginx example
+# The built site's _headers, and the nginx example of sitebuild/DEPLOYING.md
 
 
 def built_site() -> Path:
-    site = Path(os.environ.get("SELFCHECK_SITE_DIR") or REPO / "site").resolve()
+    site = site_dir()
     if not (site / "index.html").exists():
         pytest.fail(
             f"no built site in {site}: run `make build` (mkdocs build --strict) first",
@@ -361,9 +360,9 @@ def test_the_built_headers_say_what_the_pages_say():
 
 
 def test_the_readme_nginx_example_sends_the_same_policies():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "sitebuild" / "DEPLOYING.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```nginx\n(.*?)```", readme, re.DOTALL)
-    assert blocks, "README.md has no nginx example"
+    assert blocks, "sitebuild/DEPLOYING.md has no nginx example"
     nginx = "\n".join(blocks)
     assert f'"{headers.CSP}"' in nginx
     assert f'"{headers.WORKER_CSP}"' in nginx

@@ -18,16 +18,19 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from mkdocs.utils.yaml import yaml_load as mkdocs_yaml_load
+from support.paths import REPO, site_dir
 
 from selfcheck import loader, words
 from selfcheck.formatting import format_date, format_number, render_text
 from selfcheck.phrasing import comparison_nodes
 from sitebuild.pages import format_parameter
 
-REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
-LANGS = tuple(loader.load(loader.default_rules())["languages"])
+_RULES = loader.load(loader.default_rules())
+LANGS = tuple(_RULES["languages"])
+RULES_ID = _RULES["id"]
 DEFAULT_LANG = LANGS[0]  # at the site's root; the others under /<lang>/
 
 
@@ -79,10 +82,6 @@ JS_EXTERNAL = re.compile(
 
 # ---------------------------------------------------------------------------
 # The built site and its pages
-
-
-def site_dir() -> Path:
-    return Path(os.environ.get("SELFCHECK_SITE_DIR") or REPO / "site").resolve()
 
 
 @pytest.fixture(scope="module")
@@ -561,104 +560,15 @@ def page_html(site: Path, lang: str, slug: str) -> str:
 
 
 NB = "\u00a0"
-# (language, page, what it must say, what it must no longer say), each checked
-# by hand against the sources (shared/facts/fund-facts.md).
+# What the fund's pages must say and no longer say, each claim checked by hand
+# against the sources: data beside the rules (rules/page-checks/<rules id>.yaml).
+PAGE_CHECKS = yaml.safe_load(
+    (REPO / "rules" / "page-checks" / f"{RULES_ID}.yaml").read_text(encoding="utf-8")
+)
 CHECKED = [
-    # Le Film Français wrote « en contrat CDD ou CDDU » (fund-facts §1.1 c).
-    ("fr", "faq", [f"«{NB}en contrat CDD ou CDDU{NB}»"], [f"«{NB}en CDD ou CDDU{NB}»"]),
-    ("en", "faq", ['"en contrat CDD ou CDDU"'], ['"en CDD ou CDDU"']),
-    # The standfirst is not the headline; KultureGeek's « hors productions Netflix ».
-    ("fr", "faq", ["hors productions Netflix"], ["Seul un titre de mind.eu.com"]),
-    ("en", "faq", ["hors productions Netflix"], ["Only a mind.eu.com headline"]),
-    # mind.eu.com's standfirst (stored page, 8 April 2020), quoted, and named as such.
-    (
-        "fr",
-        "faq",
-        [
-            "le résumé placé sous le titre",
-            "production audiovisuelle ne travaillant pas avec Netflix",
-        ],
-        ["en tête de son article"],
-    ),
-    (
-        "en",
-        "faq",
-        ["the summary under its article's headline", "ne travaillant pas avec Netflix"],
-        ["at the top of its article"],
-    ),
-    # News18 is dated 18 April 2020 (the 17th is the event).
-    ("fr", "fonds", ["News18, 18 avril 2020"], ["News18, 17 avril 2020"]),
-    ("en", "fonds", ["News18, 18 April 2020"], ["News18, 17 April 2020"]),
-    # Only Advanced Television writes « in agreement with … represented by the CNC ».
-    ("fr", "fonds", ["Advanced Television écrit"], ["Advanced Television et RTTNews écrivent"]),
-    ("en", "fonds", ["Advanced Television writes"], ["Advanced Television and RTTNews write"]),
-    # RTTNews's own words (stored Nasdaq page, 9 April 2020), quoted apart.
-    ("fr", "fonds", ["represented by the Centre National du Cinema or CNC"], []),
-    ("en", "fonds", ["represented by the Centre National du Cinema or CNC"], []),
-    # No source says Audiens alone decided (BOURS, SAP: it set the criteria,
-    # processed the requests and paid the aid): not on any page either.
-    ("fr", "fonds", [], ["lui seul"]),
-    ("en", "fonds", [], ["and only Audiens"]),
-    *[("fr", slug, [], ["Seul Audiens"]) for slug in ("autodiagnostic", "mots-simples")],
-    *[("en", slug, [], ["Only Audiens"]) for slug in ("autodiagnostic", "mots-simples")],
-    ("fr", "mentions-legales", ["C'est Audiens qui étudiait les demandes"], ["Seul Audiens"]),
-    ("en", "mentions-legales", ["Audiens processed the requests"], ["Only Audiens"]),
-    # Sentences no source supports.
-    ("fr", "presse", [], ["diffusées à la presse internationale", "correspond à la déclaration"]),
-    ("en", "presse", [], ["issued to the international press", "matches the French statement"]),
-    # dailytv does not give 15 452: only jeunediplome.net does.
-    ("fr", "contexte", ["Seul jeunediplome.net donne ce chiffre exact"], []),
-    ("en", "contexte", ["Only jeunediplome.net gives this exact figure"], []),
-    # The neutralisation's start: the sources disagree, and the page names them
-    # (the ministries' 15 March; the unemployment-insurance site, via Télérama,
-    # 1 March).
-    (
-        "fr",
-        "contexte",
-        ["démarrant le 15 mars", "entre le 1er mars", "Télérama"],
-        ["pas pu vérifier"],
-    ),
-    (
-        "en",
-        "contexte",
-        ["starting on 15 March", "between 1 March", "Télérama"],
-        ["could not check"],
-    ),
-    # The 15 000 € ceiling: one source (jeunediplome.net), medium confidence,
-    # said where the self-check asks for the resources too.
-    ("fr", "autodiagnostic", ["Ce plafond ne vient que d'une source", "fiabilité moyenne"], []),
-    ("en", "autodiagnostic", ["That ceiling comes from one source only", "medium confidence"], []),
-    # The '22 millions' article: Le Quotidien de l'Art, issue no. 1911, not a
-    # staging copy (the stored page lequotidiendelart.com/articles/17363-…).
-    ("fr", "contexte", ["Le Quotidien de l'Art", f"n°{NB}1911"], ["copie consultée"]),
-    ("en", "contexte", ["Le Quotidien de l'Art", "issue no. 1911"], ["copy consulted"]),
-    ("fr", "sources", ["Le Quotidien de l'Art"], ["site de test"]),
-    ("en", "sources", ["Le Quotidien de l'Art"], ["test site"]),
-    # Source titles: Advanced Television's headline; titles once guessed from URLs.
-    (
-        "fr",
-        "sources",
-        ["Netflix, Audiens set up Covid-19 TV Relief Fund"],
-        [
-            "Covid-19 TV emergency relief fund",
-            "Netflix France débloque un fonds",
-            "Audiens et Netflix lancent un fonds de soutien aux intermittents",
-            "Netflix crée un fonds d'aide d'urgence pour les artistes",
-            "Ecran Large",
-            "Histoires vraies",
-        ],
-    ),
-    (
-        "en",
-        "sources",
-        ["Netflix, Audiens set up Covid-19 TV Relief Fund"],
-        [
-            "Covid-19 TV emergency relief fund",
-            "Netflix France débloque un fonds",
-            "Ecran Large",
-            "Histoires vraies",
-        ],
-    ),
+    (page["lang"], page["page"], page.get("says", []), page.get("no_longer", []))
+    for claim in PAGE_CHECKS["claims"]
+    for page in claim["pages"]
 ]
 
 
@@ -745,14 +655,7 @@ def test_a_build_for_deployment_warns_when_the_publisher_is_not_named(
 
 
 # A closed fund of 2020: nothing may invite a reader to apply now.
-APPLYING_NOW = [
-    "Vous pouvez probablement bénéficier",
-    "You can probably get",
-    "La demande se fait",
-    "You apply online",
-    "si l'aide est pour moi",
-    "whether the aid is for me",
-]
+APPLYING_NOW = PAGE_CHECKS["applying_now"]
 
 
 def test_no_page_speaks_of_applying_now(site):
@@ -1004,38 +907,7 @@ def test_the_privacy_page_says_the_answers_stay_in_the_tab(site, lang, phrases):
 # catch their return, in every text a page is made from (docs, rules,
 # catalogues, site description) and in the built pages.
 
-MONTHS_EN = "january|february|march|april|may|june|july|august|september|october|november|december"
-RETURNING = [
-    # "you had had": the past perfect once is enough.
-    ("had had", re.compile(r"\bhad had\b")),
-    # The platform was announced for 15 April; no source says it opened that day.
-    (
-        "opened on 15 April",
-        re.compile(
-            r"opened (?:on|in|from) (?:15 )?April|a ouvert le 15 avril"
-            r"|ouverte (?:le|à partir du|en) (?:15 )?avril|(?<!pour l')ouverture de la plateforme"
-        ),
-    ),
-    # English month names take a capital.
-    ("lower-case month", re.compile(rf"\b(?:{MONTHS_EN}) (?:\d{{4}}|\d{{1,2}}\b)")),
-    # The fund is closed: its results and context speak in the past.
-    (
-        "present tense",
-        re.compile(r"n'est pas remplie\.|sont prolongés|Our sources do not publish"),
-    ),
-    # English the review flagged.
-    ("awkward English", re.compile(r"It took at least|or … or else|\baids of\b")),
-    # No source gives April as the end of the rights' window.
-    (
-        "April as an end",
-        re.compile(
-            r"(?:1er janvier 2020|droits_depuis \}\}|\{droits_depuis\}) et avril 2020"
-            r"|(?:1 January 2020|droits_depuis \}\}|\{droits_depuis\}) and April 2020"
-        ),
-    ),
-    # Only jeunediplome.net says « avant tout abattement ».
-    ("avant tout abattement", re.compile(r"(?:Les sources disent|sources say) .avant tout")),
-]
+RETURNING = [(r["name"], re.compile(r["pattern"])) for r in PAGE_CHECKS["returning"]]
 
 
 def _wording_files() -> list[Path]:

@@ -17,10 +17,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from support.paths import REPO
 
 from sitebuild import bundle
 
-REPO = Path(__file__).resolve().parents[1]
 SITE = REPO / "site"
 NPM_STDLIB = bundle.PYODIDE_DIR / "python_stdlib.zip"
 # What Pyodide's loadPackage imports to install a wheel, and what the engine

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.paths import REPO
 
 from selfcheck import words
 from selfcheck.formatting import format_date, format_money, format_number, typeset
 from selfcheck.parsing import read_number, write_number
 
-REPO = Path(__file__).resolve().parents[1]
 NBSP, NNBSP = "\u00a0", "\u202f"
 
 

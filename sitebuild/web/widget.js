@@ -6,7 +6,7 @@
 // come from the page's JSON block (#selfcheck-words), rendered at build time
 // from the catalogue (selfcheck/locales/).
 //
-// Testing contract: see README.md, "Self-check widget contract".
+// Testing contract: see sitebuild/README.md, "Self-check widget contract".
 
 const root = document.querySelector("[data-selfcheck-root]");
 const lang = root.dataset.lang;

@@ -29,7 +29,6 @@ APIs); only the HTTP servers have threads of their own.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,10 +39,10 @@ import pytest
 from support import firefox, webkit
 from support.chromium import CHROMIUM, CHROMIUM_ARGS
 from support.driver import MarionettePage, PageDriver, PlaywrightPage, SeleniumPage
+from support.paths import REPO, site_dir
 
 from sitebuild.serve import serving
 
-REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
 LOCAL_HOST = "127.0.0.1"
 # Schemes that never touch the network.
@@ -54,11 +53,6 @@ NON_PAGE_DIRS = {"assets", "search"}
 
 # ---------------------------------------------------------------------------
 # The built site
-
-
-def site_dir() -> Path:
-    """Where the built site is: $SELFCHECK_SITE_DIR, else <repo>/site."""
-    return Path(os.environ.get("SELFCHECK_SITE_DIR") or REPO / "site").resolve()
 
 
 def discover_pages(site: Path) -> list[str]:

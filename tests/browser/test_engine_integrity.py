@@ -17,13 +17,12 @@ import pytest
 from contract import RULES
 from playwright.sync_api import expect
 from support.corpus import first, form_values, load_corpus, settled_eligible
+from support.paths import REPO
 
 from selfcheck.form import fragment
 from sitebuild.serve import serving
 
 pytestmark = pytest.mark.browser
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def engine_folders(site: Path) -> list[Path]:

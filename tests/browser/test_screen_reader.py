@@ -28,6 +28,7 @@ from urllib.parse import urljoin
 import pytest
 from contract import RULES
 from support.corpus import first, form_values, load_corpus, settled_eligible
+from support.paths import REPO
 
 from selfcheck import words
 from selfcheck.engine import Engine
@@ -36,7 +37,6 @@ from sitebuild.serve import serving
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "node_modules" / "@guidepup" / "virtual-screen-reader" / "lib" / "esm"
 ENGINE = Engine(RULES)
 CASES = load_corpus(RULES)["cases"]

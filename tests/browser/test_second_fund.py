@@ -14,8 +14,9 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-import yaml
 from playwright.sync_api import expect
+from support.corpus import load_corpus
+from support.paths import IMAGINARY_RULES, REPO
 
 from selfcheck import loader
 from selfcheck.engine import Engine
@@ -24,12 +25,10 @@ from sitebuild.serve import serving
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-RULES_FILE = REPO / "tests" / "fixtures" / "imaginary-fund.yaml"
+RULES_FILE = IMAGINARY_RULES
 CONFIG = REPO / "tests" / "fixtures" / "imaginary-site" / "mkdocs.yml"
-CORPUS = REPO / "tests" / "cases" / "fonds-imaginaire-musiciens-de-rue.yaml"
 RULES = loader.load(RULES_FILE)
-CASES = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))["cases"]
+CASES = load_corpus(RULES)["cases"]
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 
 The server is bound first (a free port), then the site is built for that
 address (``SITE_URL=http://127.0.0.1:<port>/fonds/``) into ``<tmp>/fonds/``,
-its ``_headers`` moved to ``<tmp>`` (the root of what is published: README,
+its ``_headers`` moved to ``<tmp>`` (the root of what is published: sitebuild/DEPLOYING.md,
 "Deploying"), and ``<tmp>`` is served by the project's server. In Debian
 Chromium: the self-check boots and gives the verdict of a share link, the
 language links lead to the other language's page, the search finds pages, the
@@ -23,13 +23,13 @@ import threading
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from contract import RULES
 from playwright.sync_api import expect
 from support.corpus import first, js_number, load_corpus, settled_eligible
+from support.paths import REPO
 
 from selfcheck.form import fragment
 from sitebuild import headers
@@ -37,7 +37,6 @@ from sitebuild.serve import make_server
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 SUB_PATH = "/fonds/"
 BUILD_TIMEOUT_S = 300
 READY_TIMEOUT_MS = 90_000

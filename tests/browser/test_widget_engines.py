@@ -261,7 +261,7 @@ def expected_result(case: dict, lang: str) -> dict:
     them (shown only when not empty)."""
     answers, expect = case["answers"], case["expect"]
     shared = fragment(RULES, answers, lang)
-    if not shared:  # nothing answered: no result (README, widget contract)
+    if not shared:  # nothing answered: no result (sitebuild/README.md, widget contract)
         return {"answers": "", "verdict": "", "amount": "", "criteria": [], "shown": []}
     display = Engine(RULES).evaluate(answers, lang)["display"]
     return {
@@ -525,7 +525,7 @@ def test_a_runtime_that_does_not_compile_is_a_worker_error_at_once(
 # ---------------------------------------------------------------------------
 # 6. The answers kept in the tab
 
-STORAGE_KEY = f"selfcheck:{RULES['id']}"  # README, "Answers kept in the tab"
+STORAGE_KEY = f"selfcheck:{RULES['id']}"  # sitebuild/README.md, "Answers kept in the tab"
 KEPT_IN_TAB = "(key) => sessionStorage.getItem(key)"
 EMPTY_FORM = {"checked": [], "typed": [], "hash": ""}
 
@@ -703,7 +703,7 @@ def page_errors(page: PageDriver, key: str, which: str) -> list:
 # ---------------------------------------------------------------------------
 # 7. Said once the answer settles
 
-# README, "When an answer counts": a number counts when the reader leaves the
+# sitebuild/README.md, "When an answer counts": a number counts when the reader leaves the
 # field, presses Enter, or stops typing for 2 s.
 TYPING_PAUSE_MS = 2000
 KEY_GAP = 0.25  # s between keys: a relaxed typist

@@ -17,13 +17,22 @@ from urllib.parse import parse_qsl
 import yaml
 
 from selfcheck.form import fragment
-
-CASES_DIR = Path(__file__).resolve().parents[1] / "cases"
+from support.paths import CASES_DIR, REPO
 
 
 @functools.cache
 def _corpus(rules_id: str) -> dict:
     return yaml.safe_load((CASES_DIR / f"{rules_id}.yaml").read_text(encoding="utf-8"))
+
+
+def corpora() -> list[tuple[Path, dict]]:
+    """Every corpus of tests/cases/, each with the rules file it names (a fresh
+    copy), in file order."""
+    found = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        corpus = copy.deepcopy(_corpus(path.stem))
+        found.append((REPO / corpus["rules"], corpus))
+    return found
 
 
 def load_corpus(rules: dict) -> dict:
