@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from selfcheck import words
 from selfcheck.conditions import condition_value, quantity_value, questions_in
-from selfcheck.engine import Engine, rules_line
+from selfcheck.engine import Engine
 from selfcheck.form import recap
 from selfcheck.formatting import (
     colon,
@@ -39,6 +39,7 @@ from selfcheck.formatting import (
     source_name,
 )
 from selfcheck.phrasing import comparison_parts
+from selfcheck.wording import rules_line
 from sitebuild import api, audit
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
