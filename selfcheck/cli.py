@@ -9,7 +9,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, TextIO
 
 import yaml
 
@@ -17,6 +17,7 @@ from . import loader, words
 from .engine import Engine
 from .formatting import colon, render_text
 from .parsing import read_number
+from .ruleset import Question, questions_by_id
 
 
 class UsageError(Exception):
@@ -39,13 +40,15 @@ class Answers:
     """Answers read from a file: the value, where they come from (``name``) and,
     for YAML, the line of each top-level key."""
 
-    def __init__(self, value: object, name: str, lines: dict | None = None, line: int = 0):
+    def __init__(
+        self, value: object, name: str, lines: dict[Any, int] | None = None, line: int = 0
+    ):
         self.value = value
         self.name = name
         self.lines = lines or {}
         self.line = line  # the line of the document itself (YAML), 0 when unknown
 
-    def where(self, key=None) -> str:
+    def where(self, key: object = None) -> str:
         """``name:line`` for ``key`` (or the document), ``name`` when unknown."""
         line = self.lines.get(key, self.line) if key is not None else self.line
         return f"{self.name}:{line}" if line else self.name
@@ -87,9 +90,9 @@ class _AnswersLoader(
 
     max_nesting = MAX_ANSWERS_NESTING
     what = "answers"
-    yaml_constructors: ClassVar[dict] = {}
+    yaml_constructors: ClassVar[dict[Any, Any]] = {}
 
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         yaml.reader.Reader.__init__(self, stream)
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
@@ -98,14 +101,14 @@ class _AnswersLoader(
         _AnswersResolver.__init__(self)
 
 
-def _construct_int(reader, node):
+def _construct_int(reader: Any, node: Any) -> int:
     try:
         return int(node.value)
     except ValueError:  # only Python's limit on long integers: the resolver checked the rest
         raise loader.too_long_integer(node.value, node.start_mark) from None
 
 
-def _construct_float(reader, node):
+def _construct_float(reader: Any, node: Any) -> float:
     value = node.value.lower()
     if value.endswith(".inf"):
         return -math.inf if value.startswith("-") else math.inf
@@ -114,8 +117,8 @@ def _construct_float(reader, node):
     return float(value)
 
 
-def _construct_map(reader, node):
-    mapping = {}
+def _construct_map(reader: Any, node: Any) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = reader.construct_object(key_node, deep=True)
         try:
@@ -134,7 +137,7 @@ def _construct_map(reader, node):
     return mapping
 
 
-def _construct_list(reader, node):
+def _construct_list(reader: Any, node: Any) -> list[Any]:
     return [reader.construct_object(child, deep=True) for child in node.value]
 
 
@@ -179,7 +182,7 @@ def _nesting_line(text: str, limit: int) -> int:
     return 0
 
 
-def _nesting(value) -> int:
+def _nesting(value: object) -> int:
     """How deep lists and mappings nest in a value read (iteratively)."""
     deepest, stack = 0, [(value, 0)]
     while stack:
@@ -203,11 +206,11 @@ _NOT_JSON = object()
 _EMPTY = 'no answers (the input is empty); write {} for "nothing answered yet"'
 
 
-def _json_answers(text: str):
+def _json_answers(text: str) -> Any:
     """The answers if ``text`` is JSON; ``_NOT_JSON`` if it is not JSON."""
 
-    def pairs(items):
-        mapping = {}
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
         for key, value in items:
             if key in mapping:
                 raise _JSONRefusal(f"duplicate key {loader.quoted(key)}")
@@ -216,7 +219,7 @@ def _json_answers(text: str):
                 raise _JSONRefusal(_TOO_MANY_KEYS)
         return mapping
 
-    def integer(digits: str):
+    def integer(digits: str) -> int:
         try:
             return int(digits)
         except ValueError:  # Python's limit on reading long integers
@@ -312,13 +315,13 @@ def read_answers(source: str) -> Answers:
     return _yaml_answers(text, name)
 
 
-def format_text(result: dict, engine: Engine, lang: str) -> str:
+def format_text(result: dict[str, Any], engine: Engine, lang: str) -> str:
     """The result as the ``text`` format prints it."""
     ruleset = engine.rules
-    questions = {q["id"]: q for q in ruleset["questions"]}
+    questions = questions_by_id(ruleset)
     sep = colon(lang) + " "
 
-    def say(key: str, **values) -> str:
+    def say(key: str, **values: object) -> str:
         return words.text(lang, key, **values)
 
     lines = [
@@ -365,7 +368,7 @@ def format_text(result: dict, engine: Engine, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_errors(errors: list, lang: str, answers: Answers | None = None) -> str:
+def format_errors(errors: list[Any], lang: str, answers: Answers | None = None) -> str:
     """One line per error; with ``answers``, each names the file and, when
     known, the line of the faulty key."""
     lines = []
@@ -375,11 +378,11 @@ def format_errors(errors: list, lang: str, answers: Answers | None = None) -> st
     return "\n".join(lines)
 
 
-def _rules_path(args) -> Path:
+def _rules_path(args: argparse.Namespace) -> Path:
     return Path(args.rules) if args.rules else loader.default_rules()
 
 
-def cmd_check(args) -> int:
+def cmd_check(args: argparse.Namespace) -> int:
     engine = Engine(loader.load(_rules_path(args)))
     lang = args.lang or engine.langs[0]
     answers = read_answers(args.answers)
@@ -394,7 +397,7 @@ def cmd_check(args) -> int:
     return 0
 
 
-def cmd_validate(args) -> int:
+def cmd_validate(args: argparse.Namespace) -> int:
     files = [Path(f) for f in args.files] or loader.rules_files()
     status = 0
     for path in files:
@@ -429,13 +432,13 @@ def questions_table(engine: Engine, lang: str) -> str:
     return "\n".join(rows) + "\n"
 
 
-def cmd_questions(args) -> int:
+def cmd_questions(args: argparse.Namespace) -> int:
     engine = Engine(loader.load(_rules_path(args)))
     sys.stdout.write(questions_table(engine, args.lang or engine.langs[0]))
     return 0
 
 
-def parse_reply(question: dict, reply: str, lang: str):
+def parse_reply(question: Question, reply: str, lang: str) -> Any:
     """Turn what a person typed into an answer value (None: don't know).
     Raises ValueError with a hint when the reply cannot be an answer."""
     reply = reply.strip()
@@ -461,14 +464,16 @@ def parse_reply(question: dict, reply: str, lang: str):
     return reply if number is None else number
 
 
-def cmd_ask(args, stdin=None, stdout=None) -> int:
+def cmd_ask(
+    args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     engine = Engine(loader.load(_rules_path(args)))
     ruleset, lang = engine.rules, args.lang or engine.langs[0]
-    questions = {q["id"]: q for q in ruleset["questions"]}
-    answers: dict = {}
-    skipped: set = set()
+    questions = questions_by_id(ruleset)
+    answers: dict[str, Any] = {}
+    skipped: set[Any] = set()
     print(words.text(lang, "cli.skip_hint"), file=stdout)
     while True:
         result = engine.evaluate(answers, lang)
@@ -548,11 +553,11 @@ def _quiet_stdout() -> None:
         pass
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         try:
-            status = args.func(args)
+            status: int = args.func(args)
         except loader.RulesError as exc:
             print(exc, file=sys.stderr)
             status = 2

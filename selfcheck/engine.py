@@ -15,6 +15,7 @@ lays out the JSON contract of README.md for every path.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from . import words
 from .analysis import Situation, Structure
@@ -23,6 +24,7 @@ from .explain import LEVELS, Explanation, criterion_level
 from .formatting import quote
 from .outcome import STATUSES, Evaluation, result_shape, source_data
 from .outcome import VERDICTS as VERDICTS  # the verdicts, where callers have always found them
+from .ruleset import Question, Rules, questions_by_id, sources_by_id
 from .wording import Wording
 
 QUOTED_VALUE_MAX = 80  # characters of a bad value quoted back in a message
@@ -32,7 +34,7 @@ QUOTED_VALUE_MAX = 80  # characters of a bad value quoted back in a message
 # Errors, in every language of the rule set
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     """A bad value as a message quotes it: its repr, cut to QUOTED_VALUE_MAX."""
     try:
         text = repr(value)
@@ -53,7 +55,7 @@ def visible(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def error(langs, question, code: str, **values) -> dict:
+def error(langs: list[str], question: object, code: str, **values: object) -> dict[str, Any]:
     """One error: ``{question, code, message: {lang: text}}``."""
     message = {}
     for lang in langs:
@@ -64,7 +66,7 @@ def error(langs, question, code: str, **values) -> dict:
     return {"question": question, "code": code, "message": message}
 
 
-def _message_langs(rules) -> list:
+def _message_langs(rules: object) -> list[str]:
     declared = rules.get("languages") if isinstance(rules, dict) else None
     known = words.languages()
     langs = [lang for lang in declared or () if lang in known] if declared else []
@@ -75,7 +77,7 @@ def _message_langs(rules) -> list:
 # Answers
 
 
-def validate_answers(rules: dict, answers) -> tuple[dict, list]:
+def validate_answers(rules: Rules, answers: object) -> tuple[dict[str, Any], list[Any]]:
     """Check answers against the questions.
 
     Returns ``(clean, errors)``: ``clean`` maps each answered key to its
@@ -84,7 +86,7 @@ def validate_answers(rules: dict, answers) -> tuple[dict, list]:
     langs = _message_langs(rules)
     if not isinstance(answers, dict):
         return {}, [error(langs, None, "not_a_mapping")]
-    questions = {q["id"]: q for q in rules["questions"]}
+    questions = questions_by_id(rules)
     clean, errors = {}, []
     for key, value in answers.items():
         question = questions.get(key)
@@ -108,7 +110,7 @@ def validate_answers(rules: dict, answers) -> tuple[dict, list]:
     return clean, errors
 
 
-def _check_value(langs, question: dict, value):
+def _check_value(langs: list[str], question: Question, value: Any) -> dict[str, Any] | None:
     key, kind = question["id"], question["type"]
     shown = _shown(value)
     if kind == "boolean":
@@ -136,7 +138,7 @@ def _check_value(langs, question: dict, value):
     return None
 
 
-def _as_float(value) -> float:
+def _as_float(value: int | float) -> float:
     try:
         return float(value)
     except OverflowError:  # an int too large for a float
@@ -154,14 +156,14 @@ class Engine:
     decide (its structure, its wording's phrases): each result depends on the
     answers and the language only."""
 
-    def __init__(self, rules: dict):
+    def __init__(self, rules: Rules):
         self.rules = rules
         self.structure = Structure(rules)
         self.wording = Wording(rules, self.structure)
         self.langs = _message_langs(rules)
-        self._sources = {s["id"]: s for s in rules["sources"]}
+        self._sources = sources_by_id(rules)
 
-    def evaluate(self, answers, lang: str | None = None) -> dict:
+    def evaluate(self, answers: object, lang: str | None = None) -> dict[str, Any]:
         """The result of ``answers`` in ``lang`` (default: the rules' first
         language); never raises."""
         if lang is None:
@@ -174,7 +176,7 @@ class Engine:
                 fallback, [error(self.langs, None, "internal_error", value=_shown(exc))]
             )
 
-    def _failure(self, lang: str, errors: list) -> dict:
+    def _failure(self, lang: str, errors: list[Any]) -> dict[str, Any]:
         return result_shape(
             self.rules,
             lang,
@@ -183,7 +185,7 @@ class Engine:
             display=self.wording.display_errors(errors, lang),
         )
 
-    def _evaluate(self, answers, lang: str) -> dict:
+    def _evaluate(self, answers: object, lang: str) -> dict[str, Any]:
         if lang not in self.langs:
             return self._failure(
                 self.langs[0],
@@ -219,7 +221,7 @@ class Engine:
             display=wording.display(evaluation, criteria, lang),
         )
 
-    def compute(self, answers: dict) -> Evaluation:
+    def compute(self, answers: dict[str, Any]) -> Evaluation:
         """What the rules decide for valid answers (``validate_answers``'
         ``clean``), as data: no word in it."""
         rules = self.rules
@@ -265,7 +267,9 @@ class Engine:
             warnings=self._warnings(answers),
         )
 
-    def _reading_cap(self, level, basis: list, verdict: str, readings: list) -> tuple:
+    def _reading_cap(
+        self, level: str | None, basis: list[Any], verdict: str, readings: list[dict[str, Any]]
+    ) -> tuple[str | None, list[Any]]:
         """A settled verdict that another reading would not give is no surer
         than the adopted reading: its level caps the result's, and it joins
         what the result rests on."""
@@ -279,7 +283,7 @@ class Engine:
             return level, [*basis, adopted]
         return level, basis
 
-    def _warnings(self, answers: dict) -> list:
+    def _warnings(self, answers: dict[str, Any]) -> list[str]:
         """The questions answered above a bound a source gives (``plausible``):
         a warning the reader can confirm, never an error."""
         return [
@@ -291,7 +295,7 @@ class Engine:
         ]
 
 
-def evaluate(rules: dict, answers, lang: str | None = None) -> dict:
+def evaluate(rules: Rules, answers: object, lang: str | None = None) -> dict[str, Any]:
     """Evaluate ``answers`` against ``rules`` in ``lang`` (default: the rules'
     first language); see the README for the result."""
     try:

@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
+from typing import Any
 
 from . import words
 from .engine import Engine
 from .formatting import format_quantity, render_text
 from .parsing import read_number, write_number
+from .ruleset import Rules
 
 BOOLEAN_VALUES = {"oui": True, "non": False}
 BOOLEAN_WORDS = {value: word for word, value in BOOLEAN_VALUES.items()}
 
 
-def answers_from_form(rules: dict, form: dict) -> dict:
+def answers_from_form(rules: Rules, form: dict[str, Any]) -> dict[str, Any]:
     """The answers a form stands for. A number that cannot be read stays as
     typed: the engine then says what is wrong with it."""
     answers = {}
@@ -58,12 +61,12 @@ def _quote_plus(text: str) -> str:
     )
 
 
-def urlencode(pairs: list) -> str:
+def urlencode(pairs: list[Any]) -> str:
     """``urllib.parse.urlencode(pairs)`` for pairs of strings."""
     return "&".join(f"{_quote_plus(key)}={_quote_plus(value)}" for key, value in pairs)
 
 
-def fragment(rules: dict, answers: dict, lang: str) -> str:
+def fragment(rules: Rules, answers: dict[str, Any], lang: str) -> str:
     """The answers as a share link's fragment (and ``data-answers``):
     ``statut=technicien&jours_travailles=12``, in asking order; numbers written
     so that they read back exactly."""
@@ -82,7 +85,9 @@ def fragment(rules: dict, answers: dict, lang: str) -> str:
     return urlencode(pairs)
 
 
-def evaluate_form(engine: Engine, form: dict, lang: str, unknown=()) -> dict:
+def evaluate_form(
+    engine: Engine, form: dict[str, Any], lang: str, unknown: Iterable[str] = ()
+) -> dict[str, Any]:
     """Evaluate a form; what the widget shows next.
 
     ``result`` is the engine's result (the JSON contract); ``answers`` the
@@ -117,7 +122,7 @@ def evaluate_form(engine: Engine, form: dict, lang: str, unknown=()) -> dict:
     }
 
 
-def recap(rules: dict, answers: dict, unknown: set, lang: str) -> list:
+def recap(rules: Rules, answers: dict[str, Any], unknown: set[Any], lang: str) -> list[Any]:
     """The answers as the engine read them, for the reader to check:
     ``{question, label, value, edit}`` in asking order (``edit``: the name of
     the link to change it, which names the question)."""
@@ -148,12 +153,12 @@ def recap(rules: dict, answers: dict, unknown: set, lang: str) -> list:
     return rows
 
 
-def _json(value) -> str:
+def _json(value: object) -> str:
     """JSON that JavaScript's JSON.parse reads: a number that is not finite (an
     answer the engine refused: 4,301 digits typed) is written as text, where
     Python would write the bare token ``Infinity``."""
 
-    def finite(item):
+    def finite(item: object) -> object:
         if isinstance(item, float) and not math.isfinite(item):
             return str(item)
         if isinstance(item, dict):

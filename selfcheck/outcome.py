@@ -9,6 +9,7 @@ rules that cannot be used. Standard library only (runs in Pyodide).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,7 @@ class Evaluation:
     warnings: list[str]  # the questions answered above a bound a source gives
 
 
-def source_data(source: dict[str, Any]) -> dict[str, Any]:
+def source_data(source: Mapping[str, Any]) -> dict[str, Any]:
     """A source as a result carries it."""
     return {k: source.get(k) for k in ("id", "outlet", "title", "date", "url")}
 

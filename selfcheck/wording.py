@@ -12,11 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from . import words
+from .analysis import Structure
 from .conditions import walk
 from .explain import describe
 from .formatting import format_date, format_money, join_or, render_text, source_name
 from .outcome import Evaluation, source_data
 from .phrasing import condition_text
+from .ruleset import Question, Rules, Source, Text, questions_by_id, sources_by_id
 
 
 def display_shape(**given: Any) -> dict[str, Any]:
@@ -45,7 +47,7 @@ def display_shape(**given: Any) -> dict[str, Any]:
     return shape
 
 
-def rules_line(rules: dict[str, Any], lang: str) -> str:
+def rules_line(rules: Rules, lang: str) -> str:
     """When the rules were last checked, and against what: the result's last
     line, and the criteria page's (sitebuild/pages.py)."""
     checked = format_date(rules["checked_on"], lang)
@@ -62,12 +64,12 @@ def rules_line(rules: dict[str, Any], lang: str) -> str:
 class Wording:
     """The words of one rule set's results (its phrases worked out once)."""
 
-    def __init__(self, rules: dict[str, Any], structure: Any):
+    def __init__(self, rules: Rules, structure: Structure):
         self.rules = rules
         self.structure = structure
         self._phrases: dict[tuple[str, frozenset[Any], str], str] = {}
-        self._sources = {s["id"]: s for s in rules["sources"]}
-        self._questions = {q["id"]: q for q in rules["questions"]}
+        self._sources = sources_by_id(rules)
+        self._questions = questions_by_id(rules)
 
     # -- the result's own texts ---------------------------------------------
 
@@ -194,10 +196,9 @@ class Wording:
             ],
         )
 
-    def _plausible(self, key: str) -> dict[str, str]:
+    def _plausible(self, key: str) -> Text:
         """Why an answer above its question's plausible bound deserves a look."""
-        text: dict[str, str] = self._questions[key]["plausible"]["text"]
-        return text
+        return self._questions[key]["plausible"]["text"]
 
     def display_errors(self, errors: list[dict[str, Any]], lang: str) -> dict[str, Any]:
         """What the page shows for answers it cannot take: one text per error,
@@ -253,7 +254,7 @@ class Wording:
         notice = self.rules.get("status", {}).get("notice")
         return render_text(self.rules, notice, lang) if notice else ""
 
-    def _missing(self, question: dict[str, Any], lang: str) -> dict[str, Any]:
+    def _missing(self, question: Question, lang: str) -> dict[str, Any]:
         """A question still open, for « Ce qui manque, et où le trouver »: its
         short name, a link text naming it, and where a reader finds the answer
         (``where``), with its sources and their confidence."""
@@ -320,7 +321,7 @@ class Wording:
         )
         return render_text(rules, owner["title"], lang)
 
-    def _source_label(self, source: dict[str, Any], lang: str) -> dict[str, Any]:
+    def _source_label(self, source: Source, lang: str) -> dict[str, Any]:
         return {
             "id": source["id"],
             "label": source_name(source, lang),

@@ -39,6 +39,7 @@ from selfcheck.formatting import (
     source_name,
 )
 from selfcheck.phrasing import comparison_parts
+from selfcheck.ruleset import Condition, Criterion, Rules, Source, Text
 from selfcheck.wording import rules_line
 from sitebuild import api, audit
 
@@ -70,13 +71,13 @@ def _markdown_safe(value):
     return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def expand(markdown: str, ruleset: dict, lang: str, site: dict | None = None) -> str:
+def expand(markdown: str, ruleset: Rules, lang: str, site: dict | None = None) -> str:
     """A page's Markdown with its placeholders expanded (jinja2 errors for an
     unknown name or a syntax error: the caller names the page)."""
     return environment().from_string(markdown).render(page_context(ruleset, lang, site))
 
 
-def page_context(ruleset: dict, lang: str, site: dict | None = None) -> dict:
+def page_context(ruleset: Rules, lang: str, site: dict | None = None) -> dict:
     """What a page may name (``site``: who publishes the site, from mkdocs.yml)."""
     return {
         "site": dict(site or {}),
@@ -135,12 +136,12 @@ def audit_markdown(lang: str, part: str) -> str:
     )
 
 
-def format_parameter(ruleset: dict, name: str, lang: str) -> str:
+def format_parameter(ruleset: Rules, name: str, lang: str) -> str:
     param = ruleset["parameters"][name]
     return format_quantity(param["value"], param.get("unit"), lang)
 
 
-def source_link(source: dict, lang: str) -> Markup:
+def source_link(source: Source, lang: str) -> Markup:
     """``[Le Journal, 8 avril 2020](sources.md#journal)``."""
     text = source_name(source, lang)
     return Markup(f"[{_markdown_safe(text)}](sources.md#{source['id']})")
@@ -150,7 +151,7 @@ def source_link(source: dict, lang: str) -> Markup:
 # The criteria page
 
 
-def condition_lines(ruleset: dict, node: dict, lang: str, depth: int = 0) -> list[dict]:
+def condition_lines(ruleset: Rules, node: Condition, lang: str, depth: int = 0) -> list[dict]:
     """A condition tree as the lines of a nested list: ``{depth, text, value}``."""
     for key in ("all", "any"):
         if key in node:
@@ -174,7 +175,7 @@ def condition_lines(ruleset: dict, node: dict, lang: str, depth: int = 0) -> lis
     return [{"depth": depth, "text": text, "value": shown} | basis]
 
 
-def node_basis(ruleset: dict, node: dict, lang: str) -> dict:
+def node_basis(ruleset: Rules, node: Condition, lang: str) -> dict:
     """What a comparison rests on when it carries its own sources or confidence
     (fewer than its criterion's): « (source ; fiabilité faible) » after its line."""
     if not ("sources" in node or "confidence" in node):
@@ -195,11 +196,11 @@ def _level(confidence: str, lang: str) -> str:
     return words.text(lang, f"levels.{confidence}")
 
 
-def criteria_markdown(ruleset: dict, lang: str) -> str:
+def criteria_markdown(ruleset: Rules, lang: str) -> str:
     """The criteria page: each criterion with its condition, note, confidence
     and sources; the amount rule; the reference values."""
 
-    def text(node: dict) -> str:
+    def text(node: Text) -> str:
         return render_text(ruleset, node, lang)
 
     sources = {s["id"]: s for s in ruleset["sources"]}
@@ -285,7 +286,7 @@ def criteria_markdown(ruleset: dict, lang: str) -> str:
     )
 
 
-def criterion_yaml(criterion: dict) -> str:
+def criterion_yaml(criterion: Criterion) -> str:
     """A criterion's condition as the rules file states it, in YAML."""
     return yaml.safe_dump(
         {"id": criterion["id"], "condition": _without_words(criterion["condition"])},
@@ -319,7 +320,7 @@ CASES_DIR = Path(__file__).resolve().parent.parent / "tests" / "cases"
 EXAMPLE_STATUSES = ("met", "unmet", "unknown")
 
 
-def worked_examples(ruleset: dict, lang: str) -> dict:
+def worked_examples(ruleset: Rules, lang: str) -> dict:
     """criterion id → up to one corpus case per status (met, unmet, unknown),
     evaluated by the engine now: each criterion's own answers and status."""
     path = CASES_DIR / f"{ruleset['id']}.yaml"
@@ -363,7 +364,7 @@ def worked_examples(ruleset: dict, lang: str) -> dict:
 # The sources page
 
 
-def citations(ruleset: dict, lang: str) -> dict:
+def citations(ruleset: Rules, lang: str) -> dict:
     """source id → what the rules file cites it for, in words."""
     cited: dict = {s["id"]: [] for s in ruleset["sources"]}
 
@@ -411,7 +412,7 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def sources_markdown(ruleset: dict, lang: str) -> str:
+def sources_markdown(ruleset: Rules, lang: str) -> str:
     cited = citations(ruleset, lang)
     return (
         environment()

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from selfcheck import words
 from selfcheck.form import BOOLEAN_VALUES
 from selfcheck.formatting import format_number, render_text, source_name
+from selfcheck.ruleset import Question, Rules, Text
 from sitebuild.bundle import Bundle
 
 STALL_S = 30  # the widget gives up when nothing has arrived for this long
@@ -43,12 +44,12 @@ def context(bundle: Bundle, lang: str, page_url, terms: dict | None = None) -> d
     rules = bundle.rules
     say = functools.partial(words.text, lang)
 
-    def text(node: dict) -> str:
+    def text(node: Text) -> str:
         return render_text(rules, node, lang)
 
     sources = {s["id"]: s for s in rules["sources"]}
 
-    def where(question: dict) -> dict | None:
+    def where(question: Question) -> dict | None:
         """Where a reader finds the answer, its sources and their confidence."""
         found = question.get("where")
         if not found:
@@ -184,7 +185,7 @@ def explain(text: str, terms: dict[str, str]) -> Markup:
 
 
 def _question(
-    rules: dict, question: dict, lang: str, where: dict | None, terms: dict[str, str]
+    rules: Rules, question: Question, lang: str, where: dict | None, terms: dict[str, str]
 ) -> dict:
     kind = question["type"]
     options = None
