@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, ClassVar, TextIO
+from typing import Any, TextIO
 
 import yaml
 
 from . import loader, words
 from .engine import Engine
-from .formatting import colon, render_text
+from .formatting import colon, cut, quoted, render_text
 from .parsing import read_number
 from .ruleset import Question, questions_by_id
 
@@ -54,103 +53,14 @@ class Answers:
         return f"{self.name}:{line}" if line else self.name
 
 
-class _AnswersResolver(yaml.resolver.BaseResolver):
-    """YAML 1.2's core schema, decimal numbers only: what JSON can say. ``yes``,
-    ``no``, ``on``, ``off``, ``0x10``, ``0o17``, ``1_000``, ``1:30`` and dates
-    stay text (YAML 1.1 would read booleans, numbers and dates)."""
-
-
-_AnswersResolver.yaml_implicit_resolvers = {}
-for _tag, _pattern, _first in (
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
-    (
-        "float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
-    ),
-):
-    _AnswersResolver.add_implicit_resolver(
-        f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first)
-    )
-
-
-class _AnswersLoader(
-    yaml.reader.Reader,
-    yaml.scanner.Scanner,
-    yaml.parser.Parser,
-    loader.GuardedComposer,
-    yaml.composer.Composer,
-    yaml.constructor.SafeConstructor,
-    _AnswersResolver,
-):
-    """Reads YAML answers: JSON's values only, no anchor, alias or duplicate key."""
+class _AnswersYAML(loader.JSONValuesYAML):
+    """Reads YAML answers: JSON's values only, no anchor, alias or duplicate
+    key, with the bounds of answers."""
 
     max_nesting = MAX_ANSWERS_NESTING
     what = "answers"
-    yaml_constructors: ClassVar[dict[Any, Any]] = {}
-
-    def __init__(self, stream: str) -> None:
-        yaml.reader.Reader.__init__(self, stream)
-        yaml.scanner.Scanner.__init__(self)
-        yaml.parser.Parser.__init__(self)
-        yaml.composer.Composer.__init__(self)
-        yaml.constructor.SafeConstructor.__init__(self)
-        _AnswersResolver.__init__(self)
-
-
-def _construct_int(reader: Any, node: Any) -> int:
-    try:
-        return int(node.value)
-    except ValueError:  # only Python's limit on long integers: the resolver checked the rest
-        raise loader.too_long_integer(node.value, node.start_mark) from None
-
-
-def _construct_float(reader: Any, node: Any) -> float:
-    value = node.value.lower()
-    if value.endswith(".inf"):
-        return -math.inf if value.startswith("-") else math.inf
-    if value == ".nan":
-        return math.nan
-    return float(value)
-
-
-def _construct_map(reader: Any, node: Any) -> dict[Any, Any]:
-    mapping: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = reader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a text or a number", key_node.start_mark
-            ) from None
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {loader.quoted(key)}", key_node.start_mark
-            )
-        mapping[key] = reader.construct_object(value_node, deep=True)
-        if len(mapping) > MAX_ANSWER_KEYS:
-            raise yaml.constructor.ConstructorError(None, None, _TOO_MANY_KEYS, key_node.start_mark)
-    return mapping
-
-
-def _construct_list(reader: Any, node: Any) -> list[Any]:
-    return [reader.construct_object(child, deep=True) for child in node.value]
-
-
-for _tag, _construct in (
-    ("str", lambda reader, node: str(node.value)),
-    ("bool", lambda reader, node: node.value.lower() == "true"),
-    ("null", lambda reader, node: None),
-    ("int", _construct_int),
-    ("float", _construct_float),
-    ("map", _construct_map),
-    ("seq", _construct_list),
-):
-    _AnswersLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _construct)
+    max_keys = MAX_ANSWER_KEYS
+    too_many_keys = _TOO_MANY_KEYS
 
 
 class _JSONRefusal(Exception):
@@ -213,7 +123,7 @@ def _json_answers(text: str) -> Any:
         mapping: dict[str, Any] = {}
         for key, value in items:
             if key in mapping:
-                raise _JSONRefusal(f"duplicate key {loader.quoted(key)}")
+                raise _JSONRefusal(f"duplicate key {quoted(key)}")
             mapping[key] = value
             if len(mapping) > MAX_ANSWER_KEYS:
                 raise _JSONRefusal(_TOO_MANY_KEYS)
@@ -244,7 +154,7 @@ def _json_answers(text: str) -> Any:
 
 def _yaml_answers(text: str, name: str) -> Answers:
     try:
-        reader = _AnswersLoader(text)  # the reader checks every character at once
+        reader = _AnswersYAML(text)  # the reader checks every character at once
     except yaml.reader.ReaderError as exc:
         line, problem = loader.unreadable_character(exc, text)
         raise UsageError(
@@ -260,19 +170,16 @@ def _yaml_answers(text: str, name: str) -> Answers:
         where = f"{name}:{mark.line + 1}" if mark else name
         problem = loader.yaml_problem(exc)
         if isinstance(exc, (yaml.composer.ComposerError, yaml.constructor.ConstructorError)):
-            raise UsageError(f"{where}: {loader.cut(problem, 200)}") from None
+            raise UsageError(f"{where}: {cut(problem, 200)}") from None
         raise UsageError(
-            f"{where}: answers are neither JSON nor YAML (YAML: {loader.cut(problem, 120)})"
+            f"{where}: answers are neither JSON nor YAML (YAML: {cut(problem, 120)})"
         ) from None
     except yaml.YAMLError:
         raise UsageError(f"{name}: answers are neither JSON nor YAML") from None
     finally:
         reader.dispose()
-    lines = {}
-    if isinstance(node, yaml.MappingNode) and isinstance(value, dict):
-        # construct_map keeps the nodes' order and refuses duplicates: they align
-        for key, (key_node, _) in zip(value, node.value, strict=True):
-            lines[key] = key_node.start_mark.line + 1
+    # the line of each answer's key (the reader recorded every mapping's)
+    _, lines = reader.line_map[id(value)] if isinstance(value, dict) else (0, {})
     return Answers(value, name, lines, node.start_mark.line + 1)
 
 

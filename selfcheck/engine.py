@@ -21,28 +21,14 @@ from . import words
 from .analysis import Situation, Structure
 from .conditions import quantity_value
 from .explain import LEVELS, Explanation, criterion_level
-from .formatting import quote
+from .formatting import cut, quote, quoted
 from .outcome import STATUSES, Evaluation, result_shape, source_data
 from .outcome import VERDICTS as VERDICTS  # the verdicts, where callers have always found them
 from .ruleset import Question, Rules, questions_by_id, sources_by_id
 from .wording import Wording
 
-QUOTED_VALUE_MAX = 80  # characters of a bad value quoted back in a message
-
-
 # ---------------------------------------------------------------------------
 # Errors, in every language of the rule set
-
-
-def _shown(value: object) -> str:
-    """A bad value as a message quotes it: its repr, cut to QUOTED_VALUE_MAX."""
-    try:
-        text = repr(value)
-    except Exception:  # e.g. an int too long to convert to text
-        text = f"<{type(value).__name__}>"
-    if len(text) > QUOTED_VALUE_MAX:
-        text = text[: QUOTED_VALUE_MAX - 1] + "…"
-    return text
 
 
 def visible(text: str) -> str:
@@ -91,9 +77,8 @@ def validate_answers(rules: Rules, answers: object) -> tuple[dict[str, Any], lis
     for key, value in answers.items():
         question = questions.get(key)
         if question is None:
-            name = visible(key) if isinstance(key, str) else _shown(key)
-            if len(name) > QUOTED_VALUE_MAX:  # a key is quoted back too: never whole
-                name = name[: QUOTED_VALUE_MAX - 1] + "…"
+            # a key is quoted back too: never whole
+            name = cut(visible(key)) if isinstance(key, str) else quoted(key)
             errors.append(error(langs, name, "unknown_question", known=", ".join(questions)))
             continue
         if value is None:
@@ -112,7 +97,7 @@ def validate_answers(rules: Rules, answers: object) -> tuple[dict[str, Any], lis
 
 def _check_value(langs: list[str], question: Question, value: Any) -> dict[str, Any] | None:
     key, kind = question["id"], question["type"]
-    shown = _shown(value)
+    shown = quoted(value)
     if kind == "boolean":
         if not isinstance(value, bool):
             return error(langs, key, "not_a_boolean", value=shown)
@@ -173,7 +158,7 @@ class Engine:
         except Exception as exc:  # never let an exception escape to the caller
             fallback = lang if lang in self.langs else self.langs[0]
             return self._failure(
-                fallback, [error(self.langs, None, "internal_error", value=_shown(exc))]
+                fallback, [error(self.langs, None, "internal_error", value=quoted(exc))]
             )
 
     def _failure(self, lang: str, errors: list[Any]) -> dict[str, Any]:
@@ -194,7 +179,7 @@ class Engine:
                         self.langs,
                         None,
                         "unknown_language",
-                        value=_shown(lang),
+                        value=quoted(lang),
                         known=", ".join(self.langs),
                     )
                 ],
@@ -306,7 +291,7 @@ def evaluate(rules: Rules, answers: object, lang: str | None = None) -> dict[str
             rules,
             langs[0] if lang is None else lang,
             currency=None,
-            errors=[error(langs, None, "invalid_rules", value=_shown(exc))],
+            errors=[error(langs, None, "invalid_rules", value=quoted(exc))],
             display=None,
         )
     return engine.evaluate(answers, lang)

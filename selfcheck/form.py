@@ -88,36 +88,27 @@ def fragment(rules: Rules, answers: dict[str, Any], lang: str) -> str:
 def evaluate_form(
     engine: Engine, form: dict[str, Any], lang: str, unknown: Iterable[str] = ()
 ) -> dict[str, Any]:
-    """Evaluate a form; what the widget shows next.
+    """Evaluate a form: exactly what the widget puts into the page next.
 
-    ``result`` is the engine's result (the JSON contract); ``answers`` the
-    answers it reflects; ``fragment`` those answers as a share fragment (a
-    number that could not be read, as typed);
-    ``visible`` the questions to show (answered, "I don't know", or still able
-    to change the outcome), or None while an answer must be corrected;
-    ``read`` how each typed number was understood (``25 000 €``)."""
+    ``result``: the engine's result (the JSON contract); ``fragment``: the
+    answers it reflects as a share fragment (a number that could not be read,
+    as typed); ``visible``: the questions to show (answered, "I don't know",
+    or still able to change the outcome), or None while an answer must be
+    corrected; ``recap``: the answers as the engine read them (``recap``)."""
     rules = engine.rules
     answers = answers_from_form(rules, form)
     result = engine.evaluate(answers, lang)
     valid = not result["errors"]
-    touched = {k for k in answers} | set(unknown)
+    touched = set(answers) | set(unknown)
     visible = (
         [q["id"] for q in rules["questions"] if q["id"] in touched or q["id"] in result["missing"]]
         if valid
         else None
     )
-    read = {}
-    if valid:
-        for question in rules["questions"]:
-            value = answers.get(question["id"])
-            if question["type"] in ("integer", "number") and value is not None:
-                read[question["id"]] = format_quantity(value, question.get("unit"), lang)
     return {
         "result": result,
-        "answers": answers,
         "fragment": fragment(rules, answers, lang),
         "visible": visible,
-        "read": read,
         "recap": recap(rules, answers, set(unknown), lang) if valid else [],
     }
 

@@ -143,3 +143,24 @@ def render_text(
     values = values if values is not None else parameter_texts(rules, lang)
     rendered = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text[lang])
     return typeset(rendered, lang)
+
+
+# ---------------------------------------------------------------------------
+# Values quoted back in messages (errors of answers, of rules files)
+
+QUOTED_VALUE_MAX = 80  # characters of a value quoted back: a 50 MB value never is whole
+
+
+def cut(text: str, limit: int = QUOTED_VALUE_MAX) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(value: object, limit: int = QUOTED_VALUE_MAX) -> str:
+    """A value as a message quotes it: its repr, cut to ``limit``; never
+    raises (an int too long to write, a list too deep: its type's name)."""
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
+    return cut(text, limit)

@@ -28,8 +28,7 @@ import yaml
 from . import words
 from .analysis import GROUP_BUDGET, WORK_BUDGET, Structure
 from .conditions import OPERATORS, ORDERED_OPERATORS, depth, iter_conditions, walk
-from .engine import QUOTED_VALUE_MAX
-from .formatting import parameter_texts
+from .formatting import cut, parameter_texts, quoted
 from .ruleset import Condition, Rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,25 +59,6 @@ class RulesError(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
-
-
-# ---------------------------------------------------------------------------
-# Quoting values in messages
-
-
-def cut(text: str, limit: int = QUOTED_VALUE_MAX) -> str:
-    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def quoted(value: object) -> str:
-    """A value as a message quotes it: its repr, cut to QUOTED_VALUE_MAX (a
-    50 MB value is never echoed whole)."""
-    try:
-        text = repr(value)
-    except (ValueError, RecursionError):  # an int too long to write, a list too deep
-        text = f"<{type(value).__name__}>"
-    return cut(text)
 
 
 # ---------------------------------------------------------------------------
@@ -161,70 +141,141 @@ def too_long_integer(text: str, mark: Any) -> yaml.constructor.ConstructorError:
     )
 
 
-class _LineLoader(GuardedComposer, yaml.SafeLoader):
-    """SafeLoader that records the line of every mapping value and list item."""
+class GuardedYAML(
+    GuardedComposer,
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    yaml.constructor.SafeConstructor,
+):
+    """The one YAML reader of the project, for rules files and answers alike:
+    no anchor, alias or tag, bounded nesting (``GuardedComposer``), no
+    duplicate key, at most ``max_keys`` keys in a mapping when set, integers
+    Python can read; the line of every mapping value and list item recorded
+    in ``line_map`` (``id(collection)`` → (its line, {key or index: line})).
+    A subclass adds its resolver: ``RulesYAML`` (YAML 1.1, dates) or
+    ``JSONValuesYAML`` (JSON's values only)."""
 
-    line_map: dict[int, Any]
+    max_keys: int | None = None
+    too_many_keys = ""  # the message when a mapping holds more than max_keys
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)  # checks every character at once
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.BaseResolver.__init__(self)  # type: ignore[arg-type]  # a mixin
+        self.line_map: dict[int, tuple[int, dict[Any, int]]] = {}
 
 
-def _construct_int(loader: Any, node: Any) -> int:
+def _construct_mapping(reader: Any, node: Any, deep: bool = False) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
+    lines: dict[Any, int] = {}
+    for key_node, value_node in node.value:
+        key = reader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a text or a number", key_node.start_mark
+            ) from None
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {quoted(key)}", key_node.start_mark
+            )
+        mapping[key] = reader.construct_object(value_node, deep=True)
+        lines[key] = key_node.start_mark.line + 1
+        if reader.max_keys is not None and len(mapping) > reader.max_keys:
+            raise yaml.constructor.ConstructorError(
+                None, None, reader.too_many_keys, key_node.start_mark
+            )
+    reader.line_map[id(mapping)] = (node.start_mark.line + 1, lines)
+    return mapping
+
+
+def _construct_sequence(reader: Any, node: Any, deep: bool = False) -> list[Any]:
+    items = [reader.construct_object(child, deep=True) for child in node.value]
+    lines = {i: child.start_mark.line + 1 for i, child in enumerate(node.value)}
+    reader.line_map[id(items)] = (node.start_mark.line + 1, lines)
+    return items
+
+
+GuardedYAML.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+GuardedYAML.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+class RulesYAML(GuardedYAML, yaml.resolver.Resolver):
+    """A rules file: YAML 1.1's values (dates among them, as PyYAML's safe
+    loader reads them), guarded."""
+
+
+def _construct_yaml11_int(reader: Any, node: Any) -> int:
     try:
-        value: int = yaml.SafeLoader.construct_yaml_int(loader, node)
+        value: int = yaml.SafeLoader.construct_yaml_int(reader, node)
         return value
     except ValueError:  # only Python's limit on long integers: the resolver checked the rest
         raise too_long_integer(str(node.value), node.start_mark) from None
 
 
-def _construct_timestamp(loader: Any, node: Any) -> Any:
+def _construct_timestamp(reader: Any, node: Any) -> Any:
     try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        return yaml.SafeLoader.construct_yaml_timestamp(reader, node)
     except ValueError:  # 2026-13-45 has the shape of a date, not a day of the calendar
         raise yaml.constructor.ConstructorError(
             None, None, f"{cut(str(node.value))} is not a date", node.start_mark
         ) from None
 
 
-def _construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict[Any, Any]:
-    mapping: dict[Any, Any] = {}
-    lines: dict[Any, int] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "unhashable key", key_node.start_mark
-            ) from None
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {quoted(key)}", key_node.start_mark
-            )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        lines[key] = key_node.start_mark.line + 1
-    loader.line_map[id(mapping)] = (node.start_mark.line + 1, lines)
-    return mapping
+RulesYAML.add_constructor("tag:yaml.org,2002:int", _construct_yaml11_int)
+RulesYAML.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-def _construct_sequence(loader: Any, node: Any, deep: bool = False) -> list[Any]:
-    items = [loader.construct_object(child, deep=True) for child in node.value]
-    lines = {i: child.start_mark.line + 1 for i, child in enumerate(node.value)}
-    loader.line_map[id(items)] = (node.start_mark.line + 1, lines)
-    return items
+class _JSONResolver(yaml.resolver.BaseResolver):
+    """YAML 1.2's core schema, decimal numbers only: what JSON can say. ``yes``,
+    ``no``, ``on``, ``off``, ``0x10``, ``0o17``, ``1_000``, ``1:30`` and dates
+    stay text (YAML 1.1 would read booleans, numbers and dates)."""
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_JSONResolver.yaml_implicit_resolvers = {}
+for _kind, _regex, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+):
+    _JSONResolver.add_implicit_resolver(
+        f"tag:yaml.org,2002:{_kind}", re.compile(_regex), list(_first)
+    )
+
+
+class JSONValuesYAML(GuardedYAML, _JSONResolver):
+    """YAML limited to what JSON can say (answers): text, true/false, null,
+    decimal numbers, mappings and lists, guarded."""
+
+
+def _construct_decimal_int(reader: Any, node: Any) -> int:
+    try:
+        return int(node.value)  # "012" is twelve, as JSON (and a reader) would have it
+    except ValueError:  # only Python's limit on long integers: the resolver checked the rest
+        raise too_long_integer(node.value, node.start_mark) from None
+
+
+JSONValuesYAML.add_constructor("tag:yaml.org,2002:int", _construct_decimal_int)
 
 
 def _parse(text: str, name: str) -> tuple[Any, dict[int, Any]]:
     try:
-        loader = _LineLoader(text)  # the reader checks every character at once
+        loader = RulesYAML(text)  # the reader checks every character at once
     except yaml.reader.ReaderError as exc:
         line, problem = unreadable_character(exc, text)
         raise RulesError([f"{name}:{line}: YAML: {problem}"]) from None
-    loader.line_map = {}
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
