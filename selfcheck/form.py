@@ -7,9 +7,11 @@ in between happens here, in Python (Pyodide): typed numbers are read
 questions to show and how each number was understood are written. Standard
 library only.
 
-Form values (also the share fragment's): a choice's option value; ``oui`` /
-``non`` for a boolean; a number as typed. A key left out is not answered;
-``unknown`` lists the keys answered "I don't know".
+Form values (also the share fragment's): a choice's option value; for a
+boolean, the words of ``form_values`` in the catalogue of the rules' first
+language (``oui`` / ``non`` in French), whatever language the page speaks, so
+that a shared link reads the same in every language; a number as typed. A
+key left out is not answered; ``unknown`` lists the keys answered "I don't know".
 """
 
 from __future__ import annotations
@@ -25,21 +27,25 @@ from .formatting import format_quantity, render_text
 from .parsing import read_number, write_number
 from .ruleset import Rules
 
-BOOLEAN_VALUES = {"oui": True, "non": False}
-BOOLEAN_WORDS = {value: word for word, value in BOOLEAN_VALUES.items()}
+
+def boolean_values(rules: Rules) -> dict[str, bool]:
+    """The form's value for each boolean answer (see the module's docstring)."""
+    said = words.entry(rules["languages"][0], "form_values")
+    return {str(said["true"]): True, str(said["false"]): False}
 
 
 def answers_from_form(rules: Rules, form: dict[str, Any]) -> dict[str, Any]:
     """The answers a form stands for. A number that cannot be read stays as
     typed: the engine then says what is wrong with it."""
     answers = {}
+    booleans = boolean_values(rules)
     for question in rules["questions"]:
         key, kind = question["id"], question["type"]
         raw = form.get(key)
         if raw is None or raw == "":
             continue
         if kind == "boolean":
-            answers[key] = BOOLEAN_VALUES.get(raw, raw)
+            answers[key] = booleans.get(raw, raw)
         elif kind in ("integer", "number"):
             number = read_number(str(raw), question.get("unit"))
             answers[key] = str(raw) if number is None else number
@@ -70,13 +76,14 @@ def fragment(rules: Rules, answers: dict[str, Any], lang: str) -> str:
     """The answers as a share link's fragment (and ``data-answers``):
     ``statut=technicien&jours_travailles=12``, in asking order; numbers written
     so that they read back exactly."""
+    word_for = {meant: word for word, meant in boolean_values(rules).items()}
     pairs = []
     for question in rules["questions"]:
         value = answers.get(question["id"])
         if value is None:
             continue
         if isinstance(value, bool):
-            text = BOOLEAN_WORDS[value]
+            text = word_for[value]
         elif isinstance(value, (int, float)):
             text = write_number(value, lang)
         else:

@@ -20,6 +20,9 @@ from .ruleset import Rules, Source
 from .words import typeset
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+# A unit written as an ISO 4217 code (EUR, CHF…) is a currency: its amounts are
+# money, written with the catalogue's pattern for that currency.
+_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 def _format(lang: str) -> dict[str, Any]:
@@ -93,7 +96,7 @@ def source_name(source: Source, lang: str) -> str:
 
 def format_quantity(value: Any, unit: str | None, lang: str) -> str:
     """A value with its unit: an amount, a date, a year or a plain number."""
-    if unit == "EUR":
+    if unit is not None and _CURRENCY.fullmatch(unit):
         return format_money(value, unit, lang)
     if unit == "date":
         return format_date(value, lang)

@@ -514,6 +514,8 @@ def _semantic_problems(data: Rules) -> Iterator[tuple[tuple[Any, ...], str]]:
         if extra:
             yield path, f"text in {', '.join(extra)}, not a language of the rules"
 
+    yield from _derived_problems(params)
+
     # quantities and placeholders
     for path, quantity in _quantities(data):
         if isinstance(quantity, dict):
@@ -586,6 +588,32 @@ def _number_problems(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
             except OverflowError:
                 digits = len(str(abs(node)))
                 yield path, f"an integer of {digits:,} digits is too large (not a finite float)"
+
+
+def _derived_problems(params: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """A parameter worked out from others (``days_inclusive``) must be what
+    they make: a changed date cannot leave a stale count behind."""
+    for name, param in params.items():
+        if "days_inclusive" not in param:
+            continue
+        where = ("parameters", name, "days_inclusive")
+        days = []
+        for other in param["days_inclusive"]:
+            value = params.get(other, {}).get("value")
+            try:
+                days.append(dt.date.fromisoformat(value))
+            except (TypeError, ValueError):
+                yield where, f"{quoted(other)} is not a date parameter"
+        if len(days) != 2:
+            continue
+        count = (days[1] - days[0]).days + 1
+        if param["value"] != count:
+            first, last = param["days_inclusive"]
+            yield (
+                ("parameters", name, "value"),
+                f"{quoted(param['value'])} is not the {count:,} days from {first} to {last} "
+                "(both counted)",
+            )
 
 
 def _split(dotted: str) -> tuple[Any, ...]:

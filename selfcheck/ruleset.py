@@ -105,6 +105,7 @@ class Reading(TypedDict):
 class Parameter(TypedDict):
     value: Any
     unit: NotRequired[str]
+    days_inclusive: NotRequired[list[str]]  # [first day, last day]: two date parameters
     label: Text
     sources: list[str]
 
@@ -141,6 +142,11 @@ class Status(TypedDict, total=False):
     today: list[dict[str, Any]]
 
 
+class Pages(TypedDict):
+    criteria: str  # the criteria page's file in docs/<lang>/
+    sources: str  # the sources page's
+
+
 class Rules(TypedDict):
     id: str
     version: str
@@ -148,6 +154,7 @@ class Rules(TypedDict):
     languages: list[str]
     name: Text
     short_name: NotRequired[Text]
+    pages: NotRequired[Pages]  # read by the site build only
     status: NotRequired[Status]
     checked_against: NotRequired[Text]
     funder: NotRequired[dict[str, Any]]

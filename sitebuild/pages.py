@@ -87,7 +87,9 @@ def page_context(ruleset: Rules, lang: str, site: dict | None = None) -> dict:
             "version": ruleset["version"],
             "checked_on": format_date(ruleset["checked_on"], lang),
         },
-        "source": {s["id"]: source_link(s, lang) for s in ruleset["sources"]},
+        "source": {
+            s["id"]: source_link(s, lang, ruleset["pages"]["sources"]) for s in ruleset["sources"]
+        },
         "criteria": Markup(criteria_markdown(ruleset, lang)),
         "sources_list": Markup(sources_markdown(ruleset, lang)),
         "open_data": {"folder": api.API, "wheel": api.wheel_name()},
@@ -141,10 +143,11 @@ def format_parameter(ruleset: Rules, name: str, lang: str) -> str:
     return format_quantity(param["value"], param.get("unit"), lang)
 
 
-def source_link(source: Source, lang: str) -> Markup:
-    """``[Le Journal, 8 avril 2020](sources.md#journal)``."""
+def source_link(source: Source, lang: str, page: str) -> Markup:
+    """``[Le Journal, 8 avril 2020](sources.md#journal)``: the source's entry
+    on the sources ``page`` (the rules' ``pages.sources``)."""
     text = source_name(source, lang)
-    return Markup(f"[{_markdown_safe(text)}](sources.md#{source['id']})")
+    return Markup(f"[{_markdown_safe(text)}]({page}#{source['id']})")
 
 
 # ---------------------------------------------------------------------------
@@ -181,7 +184,8 @@ def node_basis(ruleset: Rules, node: Condition, lang: str) -> dict:
     if not ("sources" in node or "confidence" in node):
         return {"basis": ""}
     by_id = {s["id"]: s for s in ruleset["sources"]}
-    sources = " · ".join(source_link(by_id[i], lang) for i in node.get("sources", ()))
+    page = ruleset["pages"]["sources"]
+    sources = " · ".join(source_link(by_id[i], lang, page) for i in node.get("sources", ()))
     level = _level(node["confidence"], lang) if "confidence" in node else ""
     if sources and level:
         basis = words.text(lang, "pages.node_basis", sources=sources, level=level)
@@ -206,7 +210,7 @@ def criteria_markdown(ruleset: Rules, lang: str) -> str:
     sources = {s["id"]: s for s in ruleset["sources"]}
 
     def links(ids) -> list:
-        return [source_link(sources[i], lang) for i in ids]
+        return [source_link(sources[i], lang, ruleset["pages"]["sources"]) for i in ids]
 
     caveat = ruleset.get("caveat")
     amount = ruleset["amount"]
@@ -376,7 +380,7 @@ def citations(ruleset: Rules, lang: str) -> dict:
     for criterion in ruleset["criteria"]:
         title = render_text(ruleset, criterion["title"], lang)
         word = _markdown_safe(words.text(lang, "pages.criterion"))
-        link = f"[{_markdown_safe(title)}](criteres.md#{criterion['id']})"
+        link = f"[{_markdown_safe(title)}]({ruleset['pages']['criteria']}#{criterion['id']})"
         add(criterion["sources"], Markup(f"{word} {link}"))
     for section in ruleset.values():
         # A section's facts, each with its own sources: a source is cited for

@@ -14,7 +14,7 @@ import re
 from markupsafe import Markup
 
 from selfcheck import words
-from selfcheck.form import BOOLEAN_VALUES
+from selfcheck.form import boolean_values
 from selfcheck.formatting import format_number, render_text, source_name
 from selfcheck.ruleset import Question, Rules, Text
 from sitebuild.bundle import Bundle
@@ -97,7 +97,7 @@ def context(bundle: Bundle, lang: str, page_url, terms: dict | None = None) -> d
             if _target(s) not in map(_target, status_today)
         ],
         "disclaimer": text(rules["result"]["disclaimer"]),
-        "criteria_page": page_url("criteres.md"),
+        "criteria_page": page_url(rules["pages"]["criteria"]),
         "error_reasons": {
             reason: words.text(lang, f"widget.error_reasons.{reason}", seconds=STALL_S)
             for reason in words.entry(lang, "widget.error_reasons")
@@ -190,7 +190,8 @@ def _question(
     kind = question["type"]
     options = None
     if kind == "boolean":
-        yes, no = (next(w for w, v in BOOLEAN_VALUES.items() if v is b) for b in (True, False))
+        word_for = {meant: word for word, meant in boolean_values(rules).items()}
+        yes, no = word_for[True], word_for[False]
         options = [
             {"value": yes, "label": words.text(lang, "yes")},
             {"value": no, "label": words.text(lang, "no")},
