@@ -39,7 +39,8 @@ lock: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy selfcheck sitebuild
+	$(VENV)/bin/mypy --strict selfcheck
+	$(VENV)/bin/mypy sitebuild
 	npx --no-install biome check
 	$(VENV)/bin/actionlint -shellcheck $(VENV)/bin/shellcheck .github/workflows/*.yml
 

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 from .conditions import classes, evaluate_condition, iter_conditions, quantity_value, questions_in
+from .ruleset import Rules
 
 # The most combinations of answer classes one group may have (all its
 # questions open). The loader refuses rules over it, naming the questions.
@@ -40,9 +42,9 @@ WORK_BUDGET = 50_000
 class Group:
     """Questions that share conditions, and the criteria and tiers they decide."""
 
-    keys: tuple  # answer keys, in asking order
-    criteria: tuple  # indices into rules["criteria"]
-    tiers: tuple  # indices into rules["amount"]["tiers"], ascending
+    keys: tuple[Any, ...]  # answer keys, in asking order
+    criteria: tuple[Any, ...]  # indices into rules["criteria"]
+    tiers: tuple[Any, ...]  # indices into rules["amount"]["tiers"], ascending
     size: int = 0  # combinations of classes with every question open
 
 
@@ -50,11 +52,11 @@ class Structure:
     """What a rule set is made of, computed once: each question's classes and
     the independent groups."""
 
-    def __init__(self, rules: dict):
+    def __init__(self, rules: Rules):
         self.rules = rules
         self.keys = [q["id"] for q in rules["questions"]]
         # each question's comparisons, found in one walk of the rules
-        self._compared: dict = {key: [] for key in self.keys}
+        self._compared: dict[Any, Any] = {key: [] for key in self.keys}
         for _, node in iter_conditions(rules):
             if "answer" in node:
                 self._compared.setdefault(node["answer"], []).append(node)
@@ -68,19 +70,21 @@ class Structure:
         units += [("tier", i, t["condition"]) for i, t in enumerate(self.tiers)]
         self.groups = _groups(self.keys, units, self.classes)
         self.group_of = {key: g for g, group in enumerate(self.groups) for key in group.keys}
-        self._judged: dict = {}
-        self.described: dict = {}  # selfcheck/explain.py's describe(), once per class set
-        self.explained: dict = {}  # selfcheck/explain.py's minimal sets, once per group state
+        self._judged: dict[Any, Any] = {}
+        self.described: dict[Any, Any] = {}  # selfcheck/explain.py's describe(), once per class set
+        # selfcheck/explain.py's minimal sets, once per group state
+        self.explained: dict[Any, Any] = {}
 
-    def comparisons(self, key: str) -> list:
+    def comparisons(self, key: str) -> list[Any]:
         """Every comparison of the rule set on the answer ``key``."""
-        return self._compared.get(key, [])
+        found: list[Any] = self._compared.get(key, [])
+        return found
 
-    def amount(self, pick: int):
+    def amount(self, pick: int) -> Any:
         """The amount when tier ``pick`` is the first that holds (len(tiers): none)."""
         return self.amounts[pick]
 
-    def judge(self, group: Group, values: dict) -> tuple:
+    def judge(self, group: Group, values: dict[Any, Any]) -> tuple[Any, ...]:
         """What one group gives when each of its questions has a value: (each of
         its criteria met?, the first of its tiers that holds, or len(tiers))."""
         key = (group.keys, tuple(values[k] for k in group.keys))
@@ -104,7 +108,7 @@ class Structure:
             cached = self._judged[key] = (met, first)
         return cached
 
-    def reading_size(self, combine: dict) -> int:
+    def reading_size(self, combine: dict[Any, Any]) -> int:
         """How many combinations of criterion values evaluating the reading
         ``combine`` may try: per group, at most one per combination of its
         answer classes and one per set of values of the criteria it decides."""
@@ -117,17 +121,17 @@ class Structure:
                 size *= min(2**count, max(1, group.size))
         return size
 
-    def over_budget(self, budget: int = GROUP_BUDGET) -> list:
+    def over_budget(self, budget: int = GROUP_BUDGET) -> list[Any]:
         """The groups whose combinations exceed ``budget``."""
         return [g for g in self.groups if g.size > budget]
 
 
-def _groups(keys: list, units: list, question_classes: dict) -> list:
+def _groups(keys: list[Any], units: list[Any], question_classes: dict[Any, Any]) -> list[Any]:
     """Connected components of the questions, two questions being linked when
     one criterion or tier compares both."""
     parent = {key: key for key in keys}
 
-    def find(key):
+    def find(key: str) -> str:
         while parent[key] != key:
             parent[key] = parent[parent[key]]
             key = parent[key]
@@ -140,7 +144,7 @@ def _groups(keys: list, units: list, question_classes: dict) -> list:
         unit_keys.append(used)
         for other in used[1:]:
             parent[find(other)] = find(used[0])
-    members: dict = {}
+    members: dict[Any, Any] = {}
     for key in keys:
         members.setdefault(find(key), []).append(key)
     groups = []
@@ -168,18 +172,18 @@ class Local:
     questions, and what each gives."""
 
     group: Group
-    open_keys: tuple
-    combos: list  # tuples of values, one per open key
-    criteria: list  # per combo: tuple of bools, one per group criterion
-    firsts: list  # per combo: the first tier of the group that holds, or len(tiers)
-    outcomes: set = field(default_factory=set)  # {(criteria all met, first tier)}
+    open_keys: tuple[Any, ...]
+    combos: list[Any]  # tuples of values, one per open key
+    criteria: list[Any]  # per combo: tuple of bools, one per group criterion
+    firsts: list[Any]  # per combo: the first tier of the group that holds, or len(tiers)
+    outcomes: set[Any] = field(default_factory=set)  # {(criteria all met, first tier)}
 
 
 class Situation:
     """A rule set's structure under some (valid, partial) answers: the exact
     verdict, amounts, criterion statuses and questions still worth asking."""
 
-    def __init__(self, structure: Structure, answers: dict):
+    def __init__(self, structure: Structure, answers: dict[Any, Any]):
         self.structure = structure
         self.answers = answers
         none = len(structure.tiers)
@@ -221,13 +225,13 @@ class Situation:
             return "ineligible"
         return "undetermined"
 
-    def amount_options(self) -> list:
+    def amount_options(self) -> list[Any]:
         none = len(self.structure.tiers)
         return sorted(
             {self.structure.amount(m) for m in range(none + 1) if self._ok_failures[m] == 0}
         )
 
-    def reading_verdict(self, combine: dict) -> str:
+    def reading_verdict(self, combine: dict[Any, Any]) -> str:
         """The verdict under one reading of how the criteria combine (a tree
         of ``all`` / ``any`` over criterion ids), over every completion of the
         answers: groups are independent, so the criterion values possible
@@ -249,7 +253,7 @@ class Situation:
                 return "undetermined"
         return "eligible" if truths == {True} else "ineligible"
 
-    def criterion_status(self, index: int):
+    def criterion_status(self, index: int) -> bool | None:
         """True, False or None (depends on the open answers) for one criterion."""
         g = next(i for i, local in enumerate(self.locals) if index in local.group.criteria)
         local = self.locals[g]
@@ -257,7 +261,7 @@ class Situation:
         values = {met[position] for met in local.criteria}
         return values.pop() if len(values) == 1 else None
 
-    def missing(self) -> list:
+    def missing(self) -> list[Any]:
         """The open questions whose answer can change the outcome (no aid, or
         which amount) for some answers to the other open questions, in asking
         order."""
@@ -269,7 +273,7 @@ class Situation:
         return [k for k in self.structure.keys if k in relevant]
 
     def _can_change(self, g: int, local: Local, position: int) -> bool:
-        buckets: dict = {}
+        buckets: dict[Any, Any] = {}
         for combo, met, first in zip(local.combos, local.criteria, local.firsts, strict=True):
             rest = combo[:position] + combo[position + 1 :]
             buckets.setdefault(rest, set()).add((all(met), first))
@@ -285,7 +289,7 @@ class Situation:
         before ``pick`` holding (and ``pick`` holding, if it is theirs)?"""
         return self._ok_failures[pick] - (0 if self._ok[g][pick] else 1) == 0
 
-    def _distinguishable(self, g: int, a: tuple, b: tuple) -> bool:
+    def _distinguishable(self, g: int, a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
         """Do two outcomes of group ``g`` give a different overall outcome for
         some answers to the other groups' open questions?"""
         (met_a, first_a), (met_b, first_b) = a, b
@@ -304,20 +308,21 @@ class Situation:
         return False
 
 
-def criteria_in(combine) -> set:
+def criteria_in(combine: Any) -> set[Any]:
     """The criterion ids a reading names."""
     if isinstance(combine, str):
         return {combine}
-    found: set = set()
+    found: set[Any] = set()
     for item in combine.get("all", combine.get("any", ())):
         found |= criteria_in(item)
     return found
 
 
-def combination_holds(combine, values: dict) -> bool:
+def combination_holds(combine: Any, values: dict[Any, Any]) -> bool:
     """A reading on criterion values (each criterion id → True or False)."""
     if isinstance(combine, str):
-        return values[combine]
+        held: bool = values[combine]
+        return held
     if "all" in combine:
         return all(combination_holds(item, values) for item in combine["all"])
     return any(combination_holds(item, values) for item in combine["any"])

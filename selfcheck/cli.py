@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import re
 import sys
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, TextIO
 
 import yaml
 
 from . import loader, words
 from .engine import Engine
-from .formatting import colon, render_text
+from .formatting import colon, cut, quoted, render_text
 from .parsing import read_number
+from .ruleset import Question, questions_by_id
 
 
 class UsageError(Exception):
@@ -39,115 +39,28 @@ class Answers:
     """Answers read from a file: the value, where they come from (``name``) and,
     for YAML, the line of each top-level key."""
 
-    def __init__(self, value: object, name: str, lines: dict | None = None, line: int = 0):
+    def __init__(
+        self, value: object, name: str, lines: dict[Any, int] | None = None, line: int = 0
+    ):
         self.value = value
         self.name = name
         self.lines = lines or {}
         self.line = line  # the line of the document itself (YAML), 0 when unknown
 
-    def where(self, key=None) -> str:
+    def where(self, key: object = None) -> str:
         """``name:line`` for ``key`` (or the document), ``name`` when unknown."""
         line = self.lines.get(key, self.line) if key is not None else self.line
         return f"{self.name}:{line}" if line else self.name
 
 
-class _AnswersResolver(yaml.resolver.BaseResolver):
-    """YAML 1.2's core schema, decimal numbers only: what JSON can say. ``yes``,
-    ``no``, ``on``, ``off``, ``0x10``, ``0o17``, ``1_000``, ``1:30`` and dates
-    stay text (YAML 1.1 would read booleans, numbers and dates)."""
-
-
-_AnswersResolver.yaml_implicit_resolvers = {}
-for _tag, _pattern, _first in (
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
-    (
-        "float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
-    ),
-):
-    _AnswersResolver.add_implicit_resolver(
-        f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first)
-    )
-
-
-class _AnswersLoader(
-    yaml.reader.Reader,
-    yaml.scanner.Scanner,
-    yaml.parser.Parser,
-    loader.GuardedComposer,
-    yaml.composer.Composer,
-    yaml.constructor.SafeConstructor,
-    _AnswersResolver,
-):
-    """Reads YAML answers: JSON's values only, no anchor, alias or duplicate key."""
+class _AnswersYAML(loader.JSONValuesYAML):
+    """Reads YAML answers: JSON's values only, no anchor, alias or duplicate
+    key, with the bounds of answers."""
 
     max_nesting = MAX_ANSWERS_NESTING
     what = "answers"
-    yaml_constructors: ClassVar[dict] = {}
-
-    def __init__(self, stream):
-        yaml.reader.Reader.__init__(self, stream)
-        yaml.scanner.Scanner.__init__(self)
-        yaml.parser.Parser.__init__(self)
-        yaml.composer.Composer.__init__(self)
-        yaml.constructor.SafeConstructor.__init__(self)
-        _AnswersResolver.__init__(self)
-
-
-def _construct_int(reader, node):
-    try:
-        return int(node.value)
-    except ValueError:  # only Python's limit on long integers: the resolver checked the rest
-        raise loader.too_long_integer(node.value, node.start_mark) from None
-
-
-def _construct_float(reader, node):
-    value = node.value.lower()
-    if value.endswith(".inf"):
-        return -math.inf if value.startswith("-") else math.inf
-    if value == ".nan":
-        return math.nan
-    return float(value)
-
-
-def _construct_map(reader, node):
-    mapping = {}
-    for key_node, value_node in node.value:
-        key = reader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a text or a number", key_node.start_mark
-            ) from None
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {loader.quoted(key)}", key_node.start_mark
-            )
-        mapping[key] = reader.construct_object(value_node, deep=True)
-        if len(mapping) > MAX_ANSWER_KEYS:
-            raise yaml.constructor.ConstructorError(None, None, _TOO_MANY_KEYS, key_node.start_mark)
-    return mapping
-
-
-def _construct_list(reader, node):
-    return [reader.construct_object(child, deep=True) for child in node.value]
-
-
-for _tag, _construct in (
-    ("str", lambda reader, node: str(node.value)),
-    ("bool", lambda reader, node: node.value.lower() == "true"),
-    ("null", lambda reader, node: None),
-    ("int", _construct_int),
-    ("float", _construct_float),
-    ("map", _construct_map),
-    ("seq", _construct_list),
-):
-    _AnswersLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _construct)
+    max_keys = MAX_ANSWER_KEYS
+    too_many_keys = _TOO_MANY_KEYS
 
 
 class _JSONRefusal(Exception):
@@ -179,7 +92,7 @@ def _nesting_line(text: str, limit: int) -> int:
     return 0
 
 
-def _nesting(value) -> int:
+def _nesting(value: object) -> int:
     """How deep lists and mappings nest in a value read (iteratively)."""
     deepest, stack = 0, [(value, 0)]
     while stack:
@@ -203,20 +116,20 @@ _NOT_JSON = object()
 _EMPTY = 'no answers (the input is empty); write {} for "nothing answered yet"'
 
 
-def _json_answers(text: str):
+def _json_answers(text: str) -> Any:
     """The answers if ``text`` is JSON; ``_NOT_JSON`` if it is not JSON."""
 
-    def pairs(items):
-        mapping = {}
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
         for key, value in items:
             if key in mapping:
-                raise _JSONRefusal(f"duplicate key {loader.quoted(key)}")
+                raise _JSONRefusal(f"duplicate key {quoted(key)}")
             mapping[key] = value
             if len(mapping) > MAX_ANSWER_KEYS:
                 raise _JSONRefusal(_TOO_MANY_KEYS)
         return mapping
 
-    def integer(digits: str):
+    def integer(digits: str) -> int:
         try:
             return int(digits)
         except ValueError:  # Python's limit on reading long integers
@@ -241,7 +154,7 @@ def _json_answers(text: str):
 
 def _yaml_answers(text: str, name: str) -> Answers:
     try:
-        reader = _AnswersLoader(text)  # the reader checks every character at once
+        reader = _AnswersYAML(text)  # the reader checks every character at once
     except yaml.reader.ReaderError as exc:
         line, problem = loader.unreadable_character(exc, text)
         raise UsageError(
@@ -257,19 +170,16 @@ def _yaml_answers(text: str, name: str) -> Answers:
         where = f"{name}:{mark.line + 1}" if mark else name
         problem = loader.yaml_problem(exc)
         if isinstance(exc, (yaml.composer.ComposerError, yaml.constructor.ConstructorError)):
-            raise UsageError(f"{where}: {loader.cut(problem, 200)}") from None
+            raise UsageError(f"{where}: {cut(problem, 200)}") from None
         raise UsageError(
-            f"{where}: answers are neither JSON nor YAML (YAML: {loader.cut(problem, 120)})"
+            f"{where}: answers are neither JSON nor YAML (YAML: {cut(problem, 120)})"
         ) from None
     except yaml.YAMLError:
         raise UsageError(f"{name}: answers are neither JSON nor YAML") from None
     finally:
         reader.dispose()
-    lines = {}
-    if isinstance(node, yaml.MappingNode) and isinstance(value, dict):
-        # construct_map keeps the nodes' order and refuses duplicates: they align
-        for key, (key_node, _) in zip(value, node.value, strict=True):
-            lines[key] = key_node.start_mark.line + 1
+    # the line of each answer's key (the reader recorded every mapping's)
+    _, lines = reader.line_map[id(value)] if isinstance(value, dict) else (0, {})
     return Answers(value, name, lines, node.start_mark.line + 1)
 
 
@@ -312,13 +222,13 @@ def read_answers(source: str) -> Answers:
     return _yaml_answers(text, name)
 
 
-def format_text(result: dict, engine: Engine, lang: str) -> str:
+def format_text(result: dict[str, Any], engine: Engine, lang: str) -> str:
     """The result as the ``text`` format prints it."""
     ruleset = engine.rules
-    questions = {q["id"]: q for q in ruleset["questions"]}
+    questions = questions_by_id(ruleset)
     sep = colon(lang) + " "
 
-    def say(key: str, **values) -> str:
+    def say(key: str, **values: object) -> str:
         return words.text(lang, key, **values)
 
     lines = [
@@ -365,7 +275,7 @@ def format_text(result: dict, engine: Engine, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_errors(errors: list, lang: str, answers: Answers | None = None) -> str:
+def format_errors(errors: list[Any], lang: str, answers: Answers | None = None) -> str:
     """One line per error; with ``answers``, each names the file and, when
     known, the line of the faulty key."""
     lines = []
@@ -375,11 +285,11 @@ def format_errors(errors: list, lang: str, answers: Answers | None = None) -> st
     return "\n".join(lines)
 
 
-def _rules_path(args) -> Path:
+def _rules_path(args: argparse.Namespace) -> Path:
     return Path(args.rules) if args.rules else loader.default_rules()
 
 
-def cmd_check(args) -> int:
+def cmd_check(args: argparse.Namespace) -> int:
     engine = Engine(loader.load(_rules_path(args)))
     lang = args.lang or engine.langs[0]
     answers = read_answers(args.answers)
@@ -394,7 +304,7 @@ def cmd_check(args) -> int:
     return 0
 
 
-def cmd_validate(args) -> int:
+def cmd_validate(args: argparse.Namespace) -> int:
     files = [Path(f) for f in args.files] or loader.rules_files()
     status = 0
     for path in files:
@@ -429,13 +339,13 @@ def questions_table(engine: Engine, lang: str) -> str:
     return "\n".join(rows) + "\n"
 
 
-def cmd_questions(args) -> int:
+def cmd_questions(args: argparse.Namespace) -> int:
     engine = Engine(loader.load(_rules_path(args)))
     sys.stdout.write(questions_table(engine, args.lang or engine.langs[0]))
     return 0
 
 
-def parse_reply(question: dict, reply: str, lang: str):
+def parse_reply(question: Question, reply: str, lang: str) -> Any:
     """Turn what a person typed into an answer value (None: don't know).
     Raises ValueError with a hint when the reply cannot be an answer."""
     reply = reply.strip()
@@ -461,14 +371,16 @@ def parse_reply(question: dict, reply: str, lang: str):
     return reply if number is None else number
 
 
-def cmd_ask(args, stdin=None, stdout=None) -> int:
+def cmd_ask(
+    args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     engine = Engine(loader.load(_rules_path(args)))
     ruleset, lang = engine.rules, args.lang or engine.langs[0]
-    questions = {q["id"]: q for q in ruleset["questions"]}
-    answers: dict = {}
-    skipped: set = set()
+    questions = questions_by_id(ruleset)
+    answers: dict[str, Any] = {}
+    skipped: set[Any] = set()
     print(words.text(lang, "cli.skip_hint"), file=stdout)
     while True:
         result = engine.evaluate(answers, lang)
@@ -548,11 +460,11 @@ def _quiet_stdout() -> None:
         pass
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         try:
-            status = args.func(args)
+            status: int = args.func(args)
         except loader.RulesError as exc:
             print(exc, file=sys.stderr)
             status = 2

@@ -15,45 +15,54 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
+from typing import Any
+
+from .ruleset import Condition, Question, Rules
 
 OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in")
 ORDERED_OPERATORS = ("lt", "le", "gt", "ge")
 NEGATION = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "gt": "le", "le": "gt"}
 
 
-def compare(op: str, actual, expected) -> bool:
+def compare(op: str, actual: Any, expected: Any) -> bool:
+    result: bool
     if op == "eq":
-        return actual == expected
-    if op == "ne":
-        return actual != expected
-    if op == "in":
-        return actual in expected
-    if op == "lt":
-        return actual < expected
-    if op == "le":
-        return actual <= expected
-    if op == "gt":
-        return actual > expected
-    if op == "ge":
-        return actual >= expected
-    raise ValueError(f"unknown operator {op!r}")
+        result = actual == expected
+    elif op == "ne":
+        result = actual != expected
+    elif op == "in":
+        result = actual in expected
+    elif op == "lt":
+        result = actual < expected
+    elif op == "le":
+        result = actual <= expected
+    elif op == "gt":
+        result = actual > expected
+    elif op == "ge":
+        result = actual >= expected
+    else:
+        raise ValueError(f"unknown operator {op!r}")
+    return result
 
 
-def condition_value(rules: dict, node: dict):
+def condition_value(rules: Rules, node: Condition) -> Any:
     """The constant a comparison node compares with (a literal or a parameter)."""
     if "param" in node:
         return rules["parameters"][node["param"]]["value"]
     return node["value"]
 
 
-def quantity_value(rules: dict, quantity):
+def quantity_value(rules: Rules, quantity: Any) -> Any:
     """An amount of the rules: a number, or ``{param: name}``."""
     if isinstance(quantity, dict):
         return rules["parameters"][quantity["param"]]["value"]
     return quantity
 
 
-def evaluate_condition(rules: dict, node: dict, answers: dict, trace=None):
+def evaluate_condition(
+    rules: Rules, node: Condition, answers: dict[str, Any], trace: dict[int, set[Any]] | None = None
+) -> bool | None:
     """Kleene evaluation of a condition tree: True, False or None (unknown).
 
     ``trace``, when given, is a dict receiving ``id(node) -> set of values``
@@ -79,17 +88,18 @@ def evaluate_condition(rules: dict, node: dict, answers: dict, trace=None):
     return result
 
 
-def walk(node: dict, path: str = ""):
+def walk(node: Condition, path: str = "") -> Iterator[tuple[str, Condition]]:
     """Every (path, node) of one condition tree, root first."""
     yield path, node
-    for key in ("all", "any"):
-        for index, child in enumerate(node.get(key, ())):
-            yield from walk(child, f"{path}.{key}[{index}]")
+    for index, child in enumerate(node.get("all", ())):
+        yield from walk(child, f"{path}.all[{index}]")
+    for index, child in enumerate(node.get("any", ())):
+        yield from walk(child, f"{path}.any[{index}]")
     if "not" in node:
         yield from walk(node["not"], f"{path}.not")
 
 
-def iter_conditions(rules: dict):
+def iter_conditions(rules: Rules) -> Iterator[tuple[str, Condition]]:
     """Every (path, node) of every condition tree of the rule set, root first."""
     for index, criterion in enumerate(rules["criteria"]):
         yield from walk(criterion["condition"], f"criteria[{index}].condition")
@@ -97,7 +107,7 @@ def iter_conditions(rules: dict):
         yield from walk(tier["condition"], f"amount.tiers[{index}].condition")
 
 
-def depth(node: dict) -> int:
+def depth(node: Condition) -> int:
     """How deep a condition tree is nested (a comparison: 1). Iterative, so a
     hostile file cannot exhaust the stack."""
     deepest, stack = 0, [(node, 1)]
@@ -112,29 +122,30 @@ def depth(node: dict) -> int:
     return deepest
 
 
-def questions_in(node: dict) -> set:
+def questions_in(node: Condition) -> set[Any]:
     """The answer keys a condition tree compares."""
     return {n["answer"] for _, n in walk(node) if "answer" in n}
 
 
-def comparisons(rules: dict, key: str) -> list:
+def comparisons(rules: Rules, key: str) -> list[Any]:
     """Every comparison of the rule set on the answer ``key``."""
     return [node for _, node in iter_conditions(rules) if node.get("answer") == key]
 
 
-def classes(rules: dict, question: dict, atoms: list | None = None) -> list:
+def classes(rules: Rules, question: Question, atoms: list[Any] | None = None) -> list[Any]:
     """One value of each class of answers the rule set's comparisons tell apart,
     in a stable order (``atoms``: the question's comparisons, when known)."""
     key, kind = question["id"], question["type"]
     if atoms is None:
         atoms = comparisons(rules, key)
     if kind == "boolean":
-        candidates = [True, False]
+        candidates: list[Any] = [True, False]
     elif kind == "choice":
         candidates = [o["value"] for o in question["options"]]
     else:
         candidates = _numeric_candidates(rules, question, atoms)
-    seen, result = set(), []
+    seen: set[tuple[Any, ...]] = set()
+    result: list[Any] = []
     for value in candidates:
         signature = signature_of(rules, atoms, value)
         if signature not in seen:
@@ -143,12 +154,12 @@ def classes(rules: dict, question: dict, atoms: list | None = None) -> list:
     return result
 
 
-def signature_of(rules: dict, atoms: list, value) -> tuple:
+def signature_of(rules: Rules, atoms: list[Any], value: Any) -> tuple[Any, ...]:
     """How each comparison of ``atoms`` judges ``value``: its class."""
     return tuple(compare(a["op"], value, condition_value(rules, a)) for a in atoms)
 
 
-def _numeric_candidates(rules: dict, question: dict, atoms: list) -> list:
+def _numeric_candidates(rules: Rules, question: Question, atoms: list[Any]) -> list[Any]:
     """Each constant compared with, and one value inside each open interval
     between consecutive constants (and beyond both ends), within the bounds."""
     low, high = question.get("min"), question.get("max")
@@ -163,7 +174,7 @@ def _numeric_candidates(rules: dict, question: dict, atoms: list) -> list:
     candidates = list(ordered)
     edges = [None, *ordered, None]
     for left, right in itertools.pairwise(edges):
-        value = _inside(left, right, integer)
+        value = inside(left, right, integer)
         if value is not None:
             candidates.append(value)
     if low is not None:
@@ -173,17 +184,22 @@ def _numeric_candidates(rules: dict, question: dict, atoms: list) -> list:
     return [v for v in candidates if (low is None or v >= low) and (high is None or v <= high)]
 
 
-def _inside(left, right, integer: bool):
-    """A number strictly between left and right (None: unbounded), or None."""
+def inside(left: Any, right: Any, integer: bool, low: Any = None, high: Any = None) -> Any:
+    """A number strictly between left and right (None: unbounded), within the
+    bounds ``low`` and ``high`` when given, or None when there is none."""
     if left is None and right is None:
-        return 0
-    if left is None:
-        value = math.ceil(right) - 1 if integer else right - 1
+        candidates = [0 if low is None else low]
+    elif left is None:
+        candidates = [math.ceil(right) - 1 if integer else right - 1, low]
     elif right is None:
-        value = math.floor(left) + 1 if integer else left + 1
-    elif integer:
-        value = math.floor(left) + 1
+        candidates = [math.floor(left) + 1 if integer else left + 1, high]
     else:
-        value = (left + right) / 2
-    inside = (left is None or value > left) and (right is None or value < right)
-    return value if inside else None
+        candidates = [math.floor(left) + 1 if integer else (left + right) / 2]
+    for value in candidates:
+        if value is None:
+            continue
+        between = (left is None or value > left) and (right is None or value < right)
+        bounded = (low is None or value >= low) and (high is None or value <= high)
+        if between and bounded:
+            return value
+    return None

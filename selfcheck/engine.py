@@ -7,38 +7,28 @@ Pyodide (the self-check widget).
 A rule set is the plain, JSON-able dict that ``selfcheck.loader`` produces
 from a YAML file (and that the site ships to the browser as JSON).
 ``evaluate`` never raises: invalid answers come back as structured errors.
-The result's shape is the JSON contract of README.md.
+The engine decides (``compute``: an ``outcome.Evaluation``, data only);
+``wording.py`` writes every text of the result from it; ``outcome.result_shape``
+lays out the JSON contract of selfcheck/README.md for every path.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from . import words
 from .analysis import Situation, Structure
-from .conditions import quantity_value, walk
-from .explain import LEVELS, Explanation, criterion_level, describe
-from .formatting import format_date, format_money, join_or, quote, render_text, source_name
-from .phrasing import condition_text
-
-VERDICTS = ("eligible", "ineligible", "undetermined")
-STATUSES = {True: "met", False: "unmet", None: "unknown"}
-QUOTED_VALUE_MAX = 80  # characters of a bad value quoted back in a message
-
+from .conditions import quantity_value
+from .explain import LEVELS, Explanation, criterion_level
+from .formatting import cut, quote, quoted
+from .outcome import STATUSES, Evaluation, result_shape, source_data
+from .outcome import VERDICTS as VERDICTS  # the verdicts, where callers have always found them
+from .ruleset import Question, Rules, questions_by_id, sources_by_id
+from .wording import Wording
 
 # ---------------------------------------------------------------------------
 # Errors, in every language of the rule set
-
-
-def _shown(value) -> str:
-    """A bad value as a message quotes it: its repr, cut to QUOTED_VALUE_MAX."""
-    try:
-        text = repr(value)
-    except Exception:  # e.g. an int too long to convert to text
-        text = f"<{type(value).__name__}>"
-    if len(text) > QUOTED_VALUE_MAX:
-        text = text[: QUOTED_VALUE_MAX - 1] + "…"
-    return text
 
 
 def visible(text: str) -> str:
@@ -51,7 +41,7 @@ def visible(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def error(langs, question, code: str, **values) -> dict:
+def error(langs: list[str], question: object, code: str, **values: object) -> dict[str, Any]:
     """One error: ``{question, code, message: {lang: text}}``."""
     message = {}
     for lang in langs:
@@ -62,7 +52,7 @@ def error(langs, question, code: str, **values) -> dict:
     return {"question": question, "code": code, "message": message}
 
 
-def _message_langs(rules) -> list:
+def _message_langs(rules: object) -> list[str]:
     declared = rules.get("languages") if isinstance(rules, dict) else None
     known = words.languages()
     langs = [lang for lang in declared or () if lang in known] if declared else []
@@ -73,7 +63,7 @@ def _message_langs(rules) -> list:
 # Answers
 
 
-def validate_answers(rules: dict, answers) -> tuple[dict, list]:
+def validate_answers(rules: Rules, answers: object) -> tuple[dict[str, Any], list[Any]]:
     """Check answers against the questions.
 
     Returns ``(clean, errors)``: ``clean`` maps each answered key to its
@@ -82,14 +72,13 @@ def validate_answers(rules: dict, answers) -> tuple[dict, list]:
     langs = _message_langs(rules)
     if not isinstance(answers, dict):
         return {}, [error(langs, None, "not_a_mapping")]
-    questions = {q["id"]: q for q in rules["questions"]}
+    questions = questions_by_id(rules)
     clean, errors = {}, []
     for key, value in answers.items():
         question = questions.get(key)
         if question is None:
-            name = visible(key) if isinstance(key, str) else _shown(key)
-            if len(name) > QUOTED_VALUE_MAX:  # a key is quoted back too: never whole
-                name = name[: QUOTED_VALUE_MAX - 1] + "…"
+            # a key is quoted back too: never whole
+            name = cut(visible(key)) if isinstance(key, str) else quoted(key)
             errors.append(error(langs, name, "unknown_question", known=", ".join(questions)))
             continue
         if value is None:
@@ -106,9 +95,9 @@ def validate_answers(rules: dict, answers) -> tuple[dict, list]:
     return clean, errors
 
 
-def _check_value(langs, question: dict, value):
+def _check_value(langs: list[str], question: Question, value: Any) -> dict[str, Any] | None:
     key, kind = question["id"], question["type"]
-    shown = _shown(value)
+    shown = quoted(value)
     if kind == "boolean":
         if not isinstance(value, bool):
             return error(langs, key, "not_a_boolean", value=shown)
@@ -134,7 +123,7 @@ def _check_value(langs, question: dict, value):
     return None
 
 
-def _as_float(value) -> float:
+def _as_float(value: int | float) -> float:
     try:
         return float(value)
     except OverflowError:  # an int too large for a float
@@ -146,55 +135,42 @@ def _as_float(value) -> float:
 
 
 class Engine:
-    """A rule set ready to evaluate answers (its structure computed once)."""
+    """A rule set ready to evaluate answers (its structure computed once).
 
-    def __init__(self, rules: dict):
+    It keeps nothing from one call to the next but what the rules alone
+    decide (its structure, its wording's phrases): each result depends on the
+    answers and the language only."""
+
+    def __init__(self, rules: Rules):
         self.rules = rules
         self.structure = Structure(rules)
-        self._phrases: dict = {}
+        self.wording = Wording(rules, self.structure)
         self.langs = _message_langs(rules)
-        self._sources = {s["id"]: s for s in rules["sources"]}
+        self._sources = sources_by_id(rules)
 
-    def evaluate(self, answers, lang: str = "fr") -> dict:
+    def evaluate(self, answers: object, lang: str | None = None) -> dict[str, Any]:
+        """The result of ``answers`` in ``lang`` (default: the rules' first
+        language); never raises."""
+        if lang is None:
+            lang = self.langs[0]
         try:
             return self._evaluate(answers, lang)
         except Exception as exc:  # never let an exception escape to the caller
             fallback = lang if lang in self.langs else self.langs[0]
             return self._failure(
-                fallback, [error(self.langs, None, "internal_error", value=_shown(exc))]
+                fallback, [error(self.langs, None, "internal_error", value=quoted(exc))]
             )
 
-    def _header(self, lang: str) -> dict:
-        rules = self.rules
-        return {
-            "rules": {
-                "id": rules["id"],
-                "version": rules["version"],
-                "checked_on": rules["checked_on"],
-            },
-            "lang": lang,
-        }
-
-    def _failure(self, lang: str, errors: list) -> dict:
-        result = self._header(lang)
-        result.update(
-            verdict=None,
-            amount=None,
-            amount_options=[],
+    def _failure(self, lang: str, errors: list[Any]) -> dict[str, Any]:
+        return result_shape(
+            self.rules,
+            lang,
             currency=self.rules["amount"]["currency"],
-            criteria=[],
-            missing=[],
             errors=errors,
-            eligible_if=[],
-            would_change=[],
-            confidence=None,
-            readings=[],
-            display=self._display_errors(errors, lang),
+            display=self.wording.display_errors(errors, lang),
         )
-        return result
 
-    def _evaluate(self, answers, lang: str) -> dict:
-        rules = self.rules
+    def _evaluate(self, answers: object, lang: str) -> dict[str, Any]:
         if lang not in self.langs:
             return self._failure(
                 self.langs[0],
@@ -203,34 +179,45 @@ class Engine:
                         self.langs,
                         None,
                         "unknown_language",
-                        value=_shown(lang),
+                        value=quoted(lang),
                         known=", ".join(self.langs),
                     )
                 ],
             )
-        clean, errors = validate_answers(rules, answers)
+        clean, errors = validate_answers(self.rules, answers)
         if errors:
             return self._failure(lang, errors)
+        evaluation = self.compute(clean)
+        wording = self.wording
+        criteria = wording.criteria(evaluation, lang)
+        return result_shape(
+            self.rules,
+            lang,
+            verdict=evaluation.verdict,
+            amount=evaluation.amount,
+            amount_options=evaluation.amount_options,
+            currency=self.rules["amount"]["currency"],
+            criteria=criteria,
+            missing=evaluation.missing,
+            eligible_if=wording.items(evaluation.eligible_if, "eligible_if", lang),
+            would_change=wording.items(evaluation.would_change, "would_change", lang),
+            confidence=evaluation.confidence,
+            readings=evaluation.readings,
+            display=wording.display(evaluation, criteria, lang),
+        )
 
-        self._answers = clean
-        situation = Situation(self.structure, clean)
+    def compute(self, answers: dict[str, Any]) -> Evaluation:
+        """What the rules decide for valid answers (``validate_answers``'
+        ``clean``), as data: no word in it."""
+        rules = self.rules
+        situation = Situation(self.structure, answers)
         verdict = situation.verdict()
         options = situation.amount_options() if verdict != "ineligible" else []
         amount = options[0] if verdict == "eligible" and len(options) == 1 else None
-        criteria = []
-        for index, criterion in enumerate(rules["criteria"]):
-            status = STATUSES[situation.criterion_status(index)]
-            criteria.append(
-                {
-                    "id": criterion["id"],
-                    "title": render_text(rules, criterion["title"], lang),
-                    "status": status,
-                    "reason": render_text(rules, criterion["text"][status], lang),
-                    "confidence": criterion["confidence"],
-                    "sources": [_source(self._sources[s]) for s in criterion["sources"]],
-                }
-            )
-        explanation = Explanation(self.structure, situation, clean)
+        statuses = [
+            STATUSES[situation.criterion_status(index)] for index in range(len(rules["criteria"]))
+        ]
+        explanation = Explanation(self.structure, situation, answers)
         level, basis = explanation.confidence(verdict, amount)
         readings = [
             {
@@ -240,31 +227,34 @@ class Engine:
                 if reading.get("adopted")
                 else situation.reading_verdict(reading["combine"]),
                 "confidence": reading["confidence"],
-                "sources": [_source(self._sources[s]) for s in reading["sources"]],
+                "sources": [source_data(self._sources[s]) for s in reading["sources"]],
             }
             for reading in rules.get("readings", ())
         ]
         level, basis = self._reading_cap(level, basis, verdict, readings)
-        result = self._header(lang)
-        result.update(
+        return Evaluation(
+            answers=answers,
             verdict=verdict,
-            amount=amount,
             amount_options=options,
-            currency=rules["amount"]["currency"],
-            criteria=criteria,
+            amount=amount,
+            statuses=statuses,
+            # the level of the branch that met or failed each, when it has its own
+            levels=[
+                criterion_level(rules, rule, answers, status)
+                for rule, status in zip(rules["criteria"], statuses, strict=True)
+            ],
             missing=situation.missing(),
-            errors=[],
-            eligible_if=self._items(explanation.eligible_if(), "eligible_if", lang),
-            would_change=self._items(
-                explanation.would_change(verdict, amount), "would_change", lang
-            ),
+            eligible_if=explanation.eligible_if(),
+            would_change=explanation.would_change(verdict, amount),
             confidence=level,
+            basis=basis,
             readings=readings,
+            warnings=self._warnings(answers),
         )
-        result["display"] = self._display(result, lang, basis)
-        return result
 
-    def _reading_cap(self, level, basis: list, verdict: str, readings: list) -> tuple:
+    def _reading_cap(
+        self, level: str | None, basis: list[Any], verdict: str, readings: list[dict[str, Any]]
+    ) -> tuple[str | None, list[Any]]:
         """A settled verdict that another reading would not give is no surer
         than the adopted reading: its level caps the result's, and it joins
         what the result rests on."""
@@ -278,308 +268,30 @@ class Engine:
             return level, [*basis, adopted]
         return level, basis
 
-    def _reading_sentences(self, result: dict, lang: str) -> str:
-        """What each other reading would have answered, and why it is not the
-        one adopted: one sentence each, for the readings that differ."""
-        verdict = result["verdict"]
-        if verdict == "undetermined":
-            return ""
-        declared = {r["id"]: r for r in self.rules.get("readings", ())}
-        said = []
-        for reading in result["readings"]:
-            if reading["adopted"] or reading["verdict"] == verdict:
-                continue
-            rule = declared[reading["id"]]
-            said.append(
-                words.text(
-                    lang,
-                    f"result.other_reading.{self._tense()}.{reading['verdict']}",
-                    reading=render_text(self.rules, rule["title"], lang),
-                    why=render_text(self.rules, rule["note"], lang),
-                )
-            )
-        return " ".join(said)
-
-    def _tense(self) -> str:
-        """How results speak of the fund: in the conditional past once it is
-        closed (``status.state`` of the rules)."""
-        return "closed" if self.rules.get("status", {}).get("state") == "closed" else "open"
-
-    def _hint(self, verdict: str, lang: str) -> str:
-        """The hint under the verdict; in the past once the fund is closed, where
-        the catalogue has a past form for that verdict."""
-        past = f"result.hints_closed.{verdict}"
-        if self._tense() == "closed" and words.has(lang, past):
-            return words.text(lang, past)
-        return words.text(lang, f"result.hints.{verdict}")
-
-    def _items(self, items: list, kind: str, lang: str) -> list:
-        """Explanation items as the contract has them: ``{"when": [comparison,
-        …], "text": "…"}``, the comparisons in asking order."""
-        order = {key: i for i, key in enumerate(self.structure.keys)}
-        shown = []
-        for item in items:
-            parts = sorted(item, key=lambda part: order[part[0]])
-            when = [describe(self.structure, key, classes) for key, classes in parts]
-            phrases = [self._phrase(key, classes, lang) for key, classes in parts]
-            joined = phrases[-1]
-            if len(phrases) > 1:
-                separator = words.entry(lang, "explain.separator")
-                joined = separator.join(phrases[:-1]) + words.entry(lang, "explain.last") + joined
-            frame = f"explain.{self._tense()}.{kind}"
-            shown.append({"when": when, "text": words.text(lang, frame, conditions=joined)})
-        return shown
-
-    def _phrase(self, key: str, classes: frozenset, lang: str) -> str:
-        """A set of answers to one question, in words (worked out once)."""
-        memo = (key, classes, lang)
-        if memo not in self._phrases:
-            comparison = describe(self.structure, key, classes)
-            nodes = self.structure.comparisons(key)
-            self._phrases[memo] = condition_text(self.rules, comparison, lang, nodes)
-        return self._phrases[memo]
-
-    # -- what people read --------------------------------------------------
-
-    def amount_text(self, result: dict, lang: str) -> str:
-        """``300 €``; ``200 € ou 300 € selon vos ressources`` while still open;
-        the catalogue's "none" when no amount is possible."""
-        options = result["amount_options"]
-        if not options:
-            return words.text(lang, "result.amount_none")
-        texts = [format_money(a, result["currency"], lang) for a in options]
-        if len(texts) == 1:
-            return texts[0]
-        pending = self.rules["amount"].get("pending")
-        depends = (
-            render_text(self.rules, pending, lang)
-            if pending
-            else words.text(lang, "result.amount_depends")
-        )
-        return f"{join_or(texts, lang)} {depends}"
-
-    def _display(self, result: dict, lang: str, basis) -> dict:
-        rules, verdict = self.rules, result["verdict"]
-        amount = ""
-        if verdict != "ineligible" and result["amount_options"]:
-            line = "result.amount_line" if verdict == "eligible" else "result.amount_possible"
-            amount = words.text(lang, line, amount=self.amount_text(result, lang))
-        headline = render_text(rules, rules["result"]["verdicts"][verdict], lang)
-        # What the live region says once the answers settle: the verdict, and
-        # the amount, or the conditions that were not met.
-        said = [headline, amount]
-        unmet = [
-            words.text(lang, "result.named", title=c["title"])
-            for c in result["criteria"]
-            if c["status"] == "unmet"
+    def _warnings(self, answers: dict[str, Any]) -> list[str]:
+        """The questions answered above a bound a source gives (``plausible``):
+        a warning the reader can confirm, never an error."""
+        return [
+            question["id"]
+            for question in self.rules["questions"]
+            if (bound := question.get("plausible"))
+            and (value := answers.get(question["id"])) is not None
+            and value > quantity_value(self.rules, bound["max"])
         ]
-        if verdict == "ineligible" and unmet:
-            key = "result.failed" if len(unmet) == 1 else "result.failed_many"
-            listed = words.entry(lang, "format.list").join(unmet)
-            said.append(words.text(lang, key, conditions=listed))
-        criteria = []
-        questions = {q["id"]: q for q in rules["questions"]}
-        for criterion, rule in zip(result["criteria"], rules["criteria"], strict=True):
-            moot = verdict == "ineligible" and criterion["status"] == "unknown"
-            # the level of the branch that met or failed it, when it has its own
-            sure = criterion_level(rules, rule, self._answers, criterion["status"])
-            level = words.text(lang, f"levels.{sure}")
-            criteria.append(
-                {
-                    "id": criterion["id"],
-                    "status": words.text(lang, f"statuses.{criterion['status']}"),
-                    "mark": words.text(lang, f"marks.{criterion['status']}"),
-                    "reason": words.text(lang, "result.moot") if moot else criterion["reason"],
-                    "moot": words.text(lang, "result.moot") if moot else "",
-                    "confidence": words.text(lang, "result.confidence", level=level),
-                    "sources": [self._source_label(s, lang) for s in criterion["sources"]],
-                }
-            )
-        return {
-            "verdict": headline,
-            "hint": self._hint(verdict, lang),
-            "amount": amount,
-            "amount_value": self.amount_text(result, lang),
-            "announcement": " ".join(t for t in said if t),
-            "criteria": criteria,
-            "missing": [self._missing(questions[k], lang) for k in result["missing"]],
-            "rules": self._rules_line(lang),
-            "disclaimer": render_text(rules, rules["result"]["disclaimer"], lang),
-            "notice": self._notice(lang),
-            "confidence": self._confidence_line(result["confidence"], basis, lang),
-            "reading": self._reading_sentences(result, lang),
-            "warnings": self._warnings(lang),
-            "errors": [],
-        }
-
-    def _notice(self, lang: str) -> str:
-        """The fund's status today, as every page shows it (``status.notice``)."""
-        notice = self.rules.get("status", {}).get("notice")
-        return render_text(self.rules, notice, lang) if notice else ""
-
-    def _missing(self, question: dict, lang: str) -> dict:
-        """A question still open, for « Ce qui manque, et où le trouver »: its
-        short name, a link text naming it, and where a reader finds the answer
-        (``where``), with its sources and their confidence."""
-        short = render_text(self.rules, question.get("short", question["label"]), lang)
-        where = question.get("where", {})
-        return {
-            "question": question["id"],
-            "label": short,
-            "answer": words.text(lang, "result.answer", question=short),
-            "where": (
-                render_text(self.rules, where["text"], lang)
-                if where
-                else words.text(lang, "result.no_where")
-            ),
-            "sources": [
-                self._source_label(self._sources[i], lang) for i in where.get("sources", ())
-            ],
-            "confidence": (
-                words.text(
-                    lang, "result.where_confidence", level=words.text(lang, f"levels.{level}")
-                )
-                if (level := where.get("confidence"))
-                else ""
-            ),
-        }
-
-    def _warnings(self, lang: str) -> list:
-        """Answers above a bound a source gives (``plausible``): a warning the
-        reader can confirm, never an error."""
-        shown = []
-        for question in self.rules["questions"]:
-            bound = question.get("plausible")
-            value = self._answers.get(question["id"])
-            if bound and value is not None and value > quantity_value(self.rules, bound["max"]):
-                text = render_text(self.rules, bound["text"], lang)
-                shown.append({"question": question["id"], "text": text})
-        return shown
-
-    def _rules_line(self, lang: str) -> str:
-        return rules_line(self.rules, lang)
-
-    def _confidence_line(self, level, basis: list, lang: str) -> str:
-        """« Fiabilité de ce résultat : moyenne — elle repose sur : … »."""
-        if level is None:
-            return ""
-        key = "result.confidence_line_low" if level == "low" else "result.confidence_line"
-        return words.text(
-            lang,
-            key,
-            level=words.text(lang, f"levels.{level}"),
-            basis=words.entry(lang, "format.list").join(
-                self._basis_text(node, lang) for node in basis
-            ),
-        )
-
-    def _basis_text(self, node, lang: str) -> str:
-        """What a confidence rests on: a criterion (its title), a comparison
-        (the rules' words for it), or the amount (its ``basis``)."""
-        rules = self.rules
-        if any(node is reading for reading in rules.get("readings", ())):
-            return render_text(rules, node["title"], lang)
-        if node is rules["amount"]:
-            amount = rules["amount"]
-            said = amount.get("basis") or amount.get("cited_for") or rules["name"]
-            return render_text(rules, said, lang)
-        for criterion in rules["criteria"]:
-            if node is criterion["condition"]:
-                title = render_text(rules, criterion["title"], lang)
-                return words.text(lang, "result.named", title=title)
-        if "answer" in node:
-            value = (
-                rules["parameters"][node["param"]]["value"] if "param" in node else node["value"]
-            )
-            comparison = {"question": node["answer"], "op": node["op"], "value": value}
-            return condition_text(rules, comparison, lang)
-        owner = next(
-            c for c in rules["criteria"] if any(n is node for _, n in walk(c["condition"]))
-        )
-        return render_text(rules, owner["title"], lang)
-
-    def _display_errors(self, errors: list, lang: str) -> dict:
-        questions = {q["id"]: q for q in self.rules["questions"]}
-        shown = []
-        for problem in errors:
-            question = questions.get(problem["question"])
-            code = problem["code"]
-            text = problem["message"].get(lang, "")
-            if question is not None and words.has(lang, f"field_errors.{code}"):
-                text = words.text(
-                    lang, f"field_errors.{code}", min=question.get("min"), max=question.get("max")
-                )
-            if question is not None:
-                # Both number fields can say "enter a number": each names its question.
-                short = render_text(self.rules, question.get("short", question["label"]), lang)
-                text = words.text(lang, "result.error_for", question=short, message=text)
-            shown.append({"question": problem["question"], "text": text})
-        return {
-            "verdict": "",
-            "hint": "",
-            "amount": "",
-            "amount_value": "",
-            "announcement": "",
-            "criteria": [],
-            "missing": [],
-            "rules": "",
-            "disclaimer": "",
-            "notice": "",
-            "confidence": "",
-            "reading": "",
-            "warnings": [],
-            "errors": shown,
-        }
-
-    def _source_label(self, source: dict, lang: str) -> dict:
-        return {
-            "id": source["id"],
-            "label": source_name(source, lang),
-            "title": source["title"],
-            "url": source["url"],
-        }
 
 
-def _source(source: dict) -> dict:
-    return {k: source.get(k) for k in ("id", "outlet", "title", "date", "url")}
-
-
-def rules_line(rules: dict, lang: str) -> str:
-    """When the rules were last checked, and against what: the result's last
-    line, and the criteria page's (sitebuild/pages.py)."""
-    checked = format_date(rules["checked_on"], lang)
-    if "checked_against" not in rules:
-        return words.text(
-            lang, "result.rules_line_plain", version=rules["version"], checked_on=checked
-        )
-    against = render_text(rules, rules["checked_against"], lang)
-    return words.text(
-        lang, "result.rules_line", version=rules["version"], checked_on=checked, against=against
-    )
-
-
-def evaluate(rules: dict, answers, lang: str = "fr") -> dict:
-    """Evaluate ``answers`` against ``rules``; see the README for the result."""
+def evaluate(rules: Rules, answers: object, lang: str | None = None) -> dict[str, Any]:
+    """Evaluate ``answers`` against ``rules`` in ``lang`` (default: the rules'
+    first language); see selfcheck/README.md for the result."""
     try:
         engine = Engine(rules)
     except Exception as exc:
         langs = _message_langs(rules)
-        return {
-            "rules": {k: rules.get(k) for k in ("id", "version", "checked_on")}
-            if isinstance(rules, dict)
-            else {},
-            "lang": lang,
-            "verdict": None,
-            "amount": None,
-            "amount_options": [],
-            "currency": None,
-            "criteria": [],
-            "missing": [],
-            "errors": [error(langs, None, "invalid_rules", value=_shown(exc))],
-            "eligible_if": [],
-            "would_change": [],
-            "confidence": None,
-            "readings": [],
-            "display": None,
-        }
+        return result_shape(
+            rules,
+            langs[0] if lang is None else lang,
+            currency=None,
+            errors=[error(langs, None, "invalid_rules", value=quoted(exc))],
+            display=None,
+        )
     return engine.evaluate(answers, lang)

@@ -22,8 +22,8 @@ library only (runs in Pyodide).
 from __future__ import annotations
 
 import itertools
-import math
 import operator
+from typing import Any
 
 from .analysis import Situation, Structure
 from .conditions import (
@@ -31,8 +31,10 @@ from .conditions import (
     compare,
     condition_value,
     evaluate_condition,
-    walk,
+    inside,
+    signature_of,
 )
+from .ruleset import Condition, Criterion, Question, Rules
 
 LEVELS = ("low", "medium", "high")
 MAX_ITEMS = 64  # sets listed at most (the product over groups can grow fast)
@@ -43,13 +45,13 @@ MEMO_LIMIT = 4096  # groups' explanations kept per rule set, then forgotten
 # Boxes of classes inside a set of class assignments
 
 
-def _boxes(choices: list[list[int]], good: set) -> list[tuple]:
+def _boxes(choices: list[list[int]], good: set[Any]) -> list[tuple[Any, ...]]:
     """The maximal boxes — one non-empty set of classes per question, every
     combination of which is in ``good`` (a set of tuples). ``choices``: the
     classes each question may take."""
-    found: list[tuple] = []
+    found: list[tuple[Any, ...]] = []
 
-    def extend(prefix: tuple, dims: list[list[int]], current: set) -> None:
+    def extend(prefix: tuple[Any, ...], dims: list[list[int]], current: set[Any]) -> None:
         # ``current``: the tails (over ``dims``) that every combination of the
         # prefix's sets accepts.
         if len(dims) == 1:
@@ -57,7 +59,7 @@ def _boxes(choices: list[list[int]], good: set) -> list[tuple]:
             if last:
                 found.append((*prefix, last))
             return
-        slices: dict = {}
+        slices: dict[Any, Any] = {}
         for t in current:
             slices.setdefault(t[0], set()).add(t[1:])
         head = [c for c in dims[0] if c in slices]
@@ -77,7 +79,9 @@ def _boxes(choices: list[list[int]], good: set) -> list[tuple]:
     ]
 
 
-def _minimal_items(keys: tuple, choices: dict, good, everything: dict) -> list[frozenset]:
+def _minimal_items(
+    keys: tuple[Any, ...], choices: dict[Any, Any], good: Any, everything: dict[Any, Any]
+) -> list[frozenset[Any]]:
     """The minimal sets of conditions ``{(key, classes)}`` on ``keys`` that hold
     for every assignment they allow. ``good(chosen, allowed)``: those of the
     combinations ``allowed`` (of class indices of the keys ``chosen``, a
@@ -85,7 +89,7 @@ def _minimal_items(keys: tuple, choices: dict, good, everything: dict) -> list[f
     the class indices each key may take in a condition; ``everything``: how
     many classes each key has (a condition that allows them all says nothing
     and is not one)."""
-    items: list[frozenset] = []
+    items: list[frozenset[Any]] = []
     for size in range(1, len(keys) + 1):
         for chosen in itertools.combinations(keys, size):
             grid = [sorted(choices[k]) for k in chosen]
@@ -104,11 +108,11 @@ def _minimal_items(keys: tuple, choices: dict, good, everything: dict) -> list[f
     return items
 
 
-def _unmet(met: tuple, first) -> bool:
+def _unmet(met: tuple[Any, ...], first: Any) -> bool:
     return not all(met)
 
 
-def _projections(assignments: list[dict], chosen: tuple) -> set:
+def _projections(assignments: list[dict[Any, Any]], chosen: tuple[Any, ...]) -> set[Any]:
     """The combinations the ``assignments`` give the keys ``chosen``."""
     if len(chosen) == 1:
         (key,) = chosen
@@ -117,11 +121,11 @@ def _projections(assignments: list[dict], chosen: tuple) -> set:
     return {pick(a) for a in assignments}
 
 
-def _order(item: frozenset) -> tuple:
+def _order(item: frozenset[Any]) -> tuple[Any, ...]:
     return (len(item), sorted((key, sorted(classes)) for key, classes in item))
 
 
-def _product(per_group: list[list[frozenset]]) -> list[frozenset]:
+def _product(per_group: list[list[frozenset[Any]]]) -> list[frozenset[Any]]:
     """Every combination of one item per group, at most MAX_ITEMS of them."""
     return [
         frozenset().union(*combo)
@@ -129,10 +133,10 @@ def _product(per_group: list[list[frozenset]]) -> list[frozenset]:
     ]
 
 
-def _minimal(items: list[frozenset]) -> list[frozenset]:
+def _minimal(items: list[frozenset[Any]]) -> list[frozenset[Any]]:
     """The items no other item is a subset of, in a stable order (the same in
     every Python: sets of strings iterate in an order that varies)."""
-    kept: list[frozenset] = []
+    kept: list[frozenset[Any]] = []
     for item in sorted(set(items), key=_order):
         if not any(old <= item for old in kept):
             kept.append(item)
@@ -146,7 +150,7 @@ def _minimal(items: list[frozenset]) -> list[frozenset]:
 class Explanation:
     """The explanations of one result (see the module's docstring)."""
 
-    def __init__(self, structure: Structure, situation: Situation, answers: dict):
+    def __init__(self, structure: Structure, situation: Situation, answers: dict[Any, Any]):
         self.structure = structure
         self.situation = situation
         self.answers = answers
@@ -155,11 +159,11 @@ class Explanation:
             for key, values in structure.classes.items()
         }
 
-    def _class_of(self, key: str, value) -> int:
+    def _class_of(self, key: str, value: Any) -> int:
         """The class index of a given answer."""
         return _class_index(self.structure, key, value)
 
-    def _memo(self, key: tuple, compute) -> list:
+    def _memo(self, key: tuple[Any, ...], compute: Any) -> list[Any]:
         """A group's minimal sets depend only on the group's own answers: worked
         out once per rule set (a bounded store), a copy returned."""
         store = self.structure.explained
@@ -169,7 +173,9 @@ class Explanation:
             store[key] = compute()
         return list(store[key])
 
-    def _completions(self, group, given: dict, free: tuple, wanted) -> list[dict]:
+    def _completions(
+        self, group: Any, given: dict[Any, Any], free: tuple[Any, ...], wanted: Any
+    ) -> list[dict[Any, Any]]:
         """The assignments of class indices to the group's questions — ``given``
         kept, each of ``free`` taking every class — for which
         ``wanted(met, first)`` holds (``met``, ``first``: the group's judgement)."""
@@ -181,13 +187,13 @@ class Explanation:
                 found.append(assignment)
         return found
 
-    def _judge(self, group, assignment: dict) -> tuple:
+    def _judge(self, group: Any, assignment: dict[Any, Any]) -> tuple[Any, ...]:
         values = {k: self.structure.classes[k][i] for k, i in assignment.items()}
         return self.structure.judge(group, values)
 
     # -- eligible_if ---------------------------------------------------------
 
-    def eligible_if(self) -> list[frozenset]:
+    def eligible_if(self) -> list[frozenset[Any]]:
         if self.situation.verdict() != "undetermined":
             return []
         per_group = []
@@ -199,12 +205,17 @@ class Explanation:
             open_keys = local.open_keys
             everything = {k: len(self.structure.classes[k]) for k in open_keys}
 
-            def find(group=group, given=given, open_keys=open_keys, everything=everything):
+            def find(
+                group: Any = group,
+                given: Any = given,
+                open_keys: Any = open_keys,
+                everything: Any = everything,
+            ) -> list[frozenset[Any]]:
                 # an assignment of some open questions qualifies when no
                 # completion of the others leaves a criterion unmet
                 bad = self._completions(group, given, open_keys, _unmet)
 
-                def good(chosen: tuple, allowed: set) -> set:
+                def good(chosen: tuple[Any, ...], allowed: set[Any]) -> set[Any]:
                     return allowed - _projections(bad, chosen)
 
                 choices = {k: set(range(everything[k])) for k in open_keys}
@@ -219,7 +230,7 @@ class Explanation:
 
     # -- would_change --------------------------------------------------------
 
-    def would_change(self, verdict: str, amount) -> list[frozenset]:
+    def would_change(self, verdict: str, amount: Any) -> list[frozenset[Any]]:
         structure, none = self.structure, len(self.structure.tiers)
         targets: list[int | None]
         if verdict == "ineligible":
@@ -228,7 +239,7 @@ class Explanation:
             targets = [m for m in range(none + 1) if structure.amount(m) > amount]
         else:
             return []
-        found: list[frozenset] = []
+        found: list[frozenset[Any]] = []
         for pick in targets:
             per_group = []
             for local in self.situation.locals:
@@ -241,14 +252,14 @@ class Explanation:
                 found += _product(per_group) if per_group else []
         return _minimal(found)[:MAX_ITEMS]
 
-    def _changes(self, local, pick) -> list[frozenset] | None:
+    def _changes(self, local: Any, pick: int | None) -> list[frozenset[Any]] | None:
         """The minimal changes to the group's given answers after which it can
         meet its criteria (with ``pick`` as the first tier that holds overall,
         when set); [] when it already can; None when no change can."""
         group, structure = local.group, self.structure
         none = len(structure.tiers)
 
-        def fits(met, first) -> bool:
+        def fits(met: tuple[Any, ...], first: int) -> bool:
             if not all(met):
                 return False
             if pick is None:
@@ -262,12 +273,12 @@ class Explanation:
         open_keys = local.open_keys
         keys = tuple(k for k in group.keys if k in given)
 
-        def find():
+        def find() -> list[frozenset[Any]]:
             # the changes to some given answers (the others kept) after which
             # a completion of the open questions fits
             fitting = self._completions(group, {}, group.keys, fits)
 
-            def good(chosen: tuple, allowed: set) -> set:
+            def good(chosen: tuple[Any, ...], allowed: set[Any]) -> set[Any]:
                 kept = [k for k in keys if k not in chosen]
                 agree = [f for f in fitting if all(f[k] == given[k] for k in kept)]
                 return _projections(agree, chosen) & allowed
@@ -282,7 +293,7 @@ class Explanation:
 
     # -- confidence ----------------------------------------------------------
 
-    def confidence(self, verdict: str, settled_amount) -> tuple[str | None, list]:
+    def confidence(self, verdict: str, settled_amount: Any) -> tuple[str | None, list[Any]]:
         """(level, the nodes that limit it) of the verdict; (None, []) while
         it is undetermined. Which criteria hold or fail is the situation's
         (exact); inside a criterion, Kleene's logic on the answers finds the
@@ -324,7 +335,7 @@ class Explanation:
         level, node = max(failed, key=lambda s: LEVELS.index(s[0]))
         return level, [node]
 
-    def _amount_confidence(self) -> tuple:
+    def _amount_confidence(self) -> tuple[Any, ...]:
         rules = self.structure.rules
         amount = rules["amount"]
         level = amount["confidence"]
@@ -342,7 +353,9 @@ class Explanation:
         return (level, amount)
 
 
-def criterion_level(rules: dict, criterion: dict, answers: dict, status: str) -> str:
+def criterion_level(
+    rules: Rules, criterion: Criterion, answers: dict[Any, Any], status: str
+) -> str:
     """How sure a criterion's status is under the answers: the level of the
     part that met or failed it (a branch with its own confidence), else the
     criterion's."""
@@ -353,17 +366,17 @@ def criterion_level(rules: dict, criterion: dict, answers: dict, status: str) ->
     return found[0] if found is not None else level
 
 
-def _weakest(parts: list) -> tuple[str, list]:
+def _weakest(parts: list[Any]) -> tuple[str, list[Any]]:
     """(the weakest level, every distinct node at that level, in order)."""
     level = min((lvl for lvl, _ in parts), key=LEVELS.index)
-    nodes: list = []
+    nodes: list[Any] = []
     for lvl, node in parts:
         if lvl == level and not any(node is seen for seen in nodes):
             nodes.append(node)
     return level, nodes
 
 
-def _key(value):
+def _key(value: Any) -> tuple[str, Any]:
     return (type(value).__name__, value)
 
 
@@ -371,7 +384,9 @@ def _cap(level: str, cap: str) -> str:
     return min(level, cap, key=LEVELS.index)
 
 
-def _node_confidence(rules: dict, node: dict, answers: dict, want: bool, inherited: str):
+def _node_confidence(
+    rules: Rules, node: Condition, answers: dict[Any, Any], want: bool, inherited: str
+) -> tuple[str, Any] | None:
     """(level, node) of the part of ``node`` that makes it ``want`` under the
     answers (Kleene), capped by each node's own confidence; None when the node
     is not ``want``. An ``all`` that holds needs every part (the weakest); an
@@ -400,7 +415,7 @@ def _node_confidence(rules: dict, node: dict, answers: dict, want: bool, inherit
 # Conditions as comparisons
 
 
-def describe(structure: Structure, key: str, classes: frozenset) -> dict:
+def describe(structure: Structure, key: str, classes: frozenset[Any]) -> dict[Any, Any]:
     """A set of classes of a question as one comparison
     ``{"question", "op", "value"}`` (worked out once per rule set: a copy)."""
     found = structure.described.get((key, classes))
@@ -409,7 +424,7 @@ def describe(structure: Structure, key: str, classes: frozenset) -> dict:
     return dict(found)
 
 
-def _describe(structure: Structure, key: str, classes: frozenset) -> dict:
+def _describe(structure: Structure, key: str, classes: frozenset[Any]) -> dict[Any, Any]:
     rules = structure.rules
     question = next(q for q in rules["questions"] if q["id"] == key)
     kind = question["type"]
@@ -428,7 +443,7 @@ def _describe(structure: Structure, key: str, classes: frozenset) -> dict:
     return _numeric(structure, question, classes)
 
 
-def _atoms(structure: Structure, key: str) -> list:
+def _atoms(structure: Structure, key: str) -> list[Any]:
     rules = structure.rules
     seen, atoms = [], []
     for atom in structure.comparisons(key):
@@ -445,21 +460,23 @@ def _atoms(structure: Structure, key: str) -> list:
     return atoms
 
 
-def _class_index(structure: Structure, key: str, value) -> int:
+def _class_index(structure: Structure, key: str, value: Any) -> int:
     """The class of an answer: the one whose representative every comparison
     judges the same way."""
     rules, atoms = structure.rules, structure.comparisons(key)
-    signature = _signature(rules, atoms, value)
+    signature = signature_of(rules, atoms, value)
     return next(
-        i for i, v in enumerate(structure.classes[key]) if _signature(rules, atoms, v) == signature
+        i
+        for i, v in enumerate(structure.classes[key])
+        if signature_of(rules, atoms, v) == signature
     )
 
 
-def _selects(structure: Structure, key: str, op: str, value) -> frozenset:
+def _selects(structure: Structure, key: str, op: str, value: Any) -> frozenset[Any]:
     return frozenset(i for i, v in enumerate(structure.classes[key]) if compare(op, v, value))
 
 
-def _numeric(structure: Structure, question: dict, classes: frozenset) -> dict:
+def _numeric(structure: Structure, question: Question, classes: frozenset[Any]) -> dict[Any, Any]:
     """Numeric classes as comparisons. The answers to a numeric question fall
     into regions — each constant compared with, and the open intervals
     between them — each region in one class; the classes wanted are runs of
@@ -479,17 +496,17 @@ def _numeric(structure: Structure, question: dict, classes: frozenset) -> dict:
     regions = []  # (kind "point" | "open", left, right, sample)
     edges = [None, *points, None]
     for index, (left, right) in enumerate(itertools.pairwise(edges)):
-        sample = _inside_value(left, right, integer, low, high)
+        sample = inside(left, right, integer, low, high)
         if sample is not None:
             regions.append(("open", left, right, sample))
         if index < len(points):
             c = points[index]
             if (low is None or c >= low) and (high is None or c <= high):
                 regions.append(("point", c, c, c))
-    wanted = {_signature(rules, atoms, structure.classes[key][i]) for i in classes}
-    runs: list[list] = []
+    wanted = {signature_of(rules, atoms, structure.classes[key][i]) for i in classes}
+    runs: list[list[Any]] = []
     for position, region in enumerate(regions):
-        if _signature(rules, atoms, region[3]) in wanted:
+        if signature_of(rules, atoms, region[3]) in wanted:
             if runs and runs[-1][-1][0] == position - 1:
                 runs[-1].append((position, region))
             else:
@@ -498,7 +515,7 @@ def _numeric(structure: Structure, question: dict, classes: frozenset) -> dict:
     return parts[0] if len(parts) == 1 else {"question": key, "op": "any", "value": parts}
 
 
-def _interval(key: str, run: list, count: int) -> dict:
+def _interval(key: str, run: list[Any], count: int) -> dict[Any, Any]:
     (first_at, first), (last_at, last) = run[0], run[-1]
     open_left, open_right = first_at == 0, last_at == count - 1
     if first[0] == "point" and first_at == last_at:
@@ -517,35 +534,5 @@ def _interval(key: str, run: list, count: int) -> dict:
     }
 
 
-def _as_list(value) -> list:
+def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
-
-
-def _signature(rules: dict, atoms: list, value) -> tuple:
-    return tuple(compare(a["op"], value, condition_value(rules, a)) for a in atoms)
-
-
-def _inside_value(left, right, integer: bool, low, high):
-    """A value strictly between left and right (None: unbounded), within the
-    question's bounds, or None when there is none."""
-    if left is None and right is None:
-        candidates = [0 if low is None else low]
-    elif left is None:
-        candidates = [math.ceil(right) - 1 if integer else right - 1, low]
-    elif right is None:
-        candidates = [math.floor(left) + 1 if integer else left + 1, high]
-    else:
-        candidates = [math.floor(left) + 1 if integer else (left + right) / 2]
-    for value in candidates:
-        if value is None:
-            continue
-        inside = (left is None or value > left) and (right is None or value < right)
-        bounded = (low is None or value >= low) and (high is None or value <= high)
-        if inside and bounded:
-            return value
-    return None
-
-
-def atom_nodes(rules: dict) -> list:
-    """Every comparison node of the rules (for the texts of conditions)."""
-    return [node for c in rules["criteria"] for _, node in walk(c["condition"]) if "answer" in node]

@@ -7,36 +7,45 @@ in between happens here, in Python (Pyodide): typed numbers are read
 questions to show and how each number was understood are written. Standard
 library only.
 
-Form values (also the share fragment's): a choice's option value; ``oui`` /
-``non`` for a boolean; a number as typed. A key left out is not answered;
-``unknown`` lists the keys answered "I don't know".
+Form values (also the share fragment's): a choice's option value; for a
+boolean, the words of ``form_values`` in the catalogue of the rules' first
+language (``oui`` / ``non`` in French), whatever language the page speaks, so
+that a shared link reads the same in every language; a number as typed. A
+key left out is not answered; ``unknown`` lists the keys answered "I don't know".
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
+from typing import Any
 
 from . import words
 from .engine import Engine
 from .formatting import format_quantity, render_text
 from .parsing import read_number, write_number
-
-BOOLEAN_VALUES = {"oui": True, "non": False}
-BOOLEAN_WORDS = {value: word for word, value in BOOLEAN_VALUES.items()}
+from .ruleset import Rules
 
 
-def answers_from_form(rules: dict, form: dict) -> dict:
+def boolean_values(rules: Rules) -> dict[str, bool]:
+    """The form's value for each boolean answer (see the module's docstring)."""
+    said = words.entry(rules["languages"][0], "form_values")
+    return {str(said["true"]): True, str(said["false"]): False}
+
+
+def answers_from_form(rules: Rules, form: dict[str, Any]) -> dict[str, Any]:
     """The answers a form stands for. A number that cannot be read stays as
     typed: the engine then says what is wrong with it."""
     answers = {}
+    booleans = boolean_values(rules)
     for question in rules["questions"]:
         key, kind = question["id"], question["type"]
         raw = form.get(key)
         if raw is None or raw == "":
             continue
         if kind == "boolean":
-            answers[key] = BOOLEAN_VALUES.get(raw, raw)
+            answers[key] = booleans.get(raw, raw)
         elif kind in ("integer", "number"):
             number = read_number(str(raw), question.get("unit"))
             answers[key] = str(raw) if number is None else number
@@ -58,22 +67,23 @@ def _quote_plus(text: str) -> str:
     )
 
 
-def urlencode(pairs: list) -> str:
+def urlencode(pairs: list[Any]) -> str:
     """``urllib.parse.urlencode(pairs)`` for pairs of strings."""
     return "&".join(f"{_quote_plus(key)}={_quote_plus(value)}" for key, value in pairs)
 
 
-def fragment(rules: dict, answers: dict, lang: str) -> str:
+def fragment(rules: Rules, answers: dict[str, Any], lang: str) -> str:
     """The answers as a share link's fragment (and ``data-answers``):
     ``statut=technicien&jours_travailles=12``, in asking order; numbers written
     so that they read back exactly."""
+    word_for = {meant: word for word, meant in boolean_values(rules).items()}
     pairs = []
     for question in rules["questions"]:
         value = answers.get(question["id"])
         if value is None:
             continue
         if isinstance(value, bool):
-            text = BOOLEAN_WORDS[value]
+            text = word_for[value]
         elif isinstance(value, (int, float)):
             text = write_number(value, lang)
         else:
@@ -82,42 +92,35 @@ def fragment(rules: dict, answers: dict, lang: str) -> str:
     return urlencode(pairs)
 
 
-def evaluate_form(engine: Engine, form: dict, lang: str, unknown=()) -> dict:
-    """Evaluate a form; what the widget shows next.
+def evaluate_form(
+    engine: Engine, form: dict[str, Any], lang: str, unknown: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Evaluate a form: exactly what the widget puts into the page next.
 
-    ``result`` is the engine's result (the JSON contract); ``answers`` the
-    answers it reflects; ``fragment`` those answers as a share fragment (a
-    number that could not be read, as typed);
-    ``visible`` the questions to show (answered, "I don't know", or still able
-    to change the outcome), or None while an answer must be corrected;
-    ``read`` how each typed number was understood (``25 000 €``)."""
+    ``result``: the engine's result (the JSON contract); ``fragment``: the
+    answers it reflects as a share fragment (a number that could not be read,
+    as typed); ``visible``: the questions to show (answered, "I don't know",
+    or still able to change the outcome), or None while an answer must be
+    corrected; ``recap``: the answers as the engine read them (``recap``)."""
     rules = engine.rules
     answers = answers_from_form(rules, form)
     result = engine.evaluate(answers, lang)
     valid = not result["errors"]
-    touched = {k for k in answers} | set(unknown)
+    touched = set(answers) | set(unknown)
     visible = (
         [q["id"] for q in rules["questions"] if q["id"] in touched or q["id"] in result["missing"]]
         if valid
         else None
     )
-    read = {}
-    if valid:
-        for question in rules["questions"]:
-            value = answers.get(question["id"])
-            if question["type"] in ("integer", "number") and value is not None:
-                read[question["id"]] = format_quantity(value, question.get("unit"), lang)
     return {
         "result": result,
-        "answers": answers,
         "fragment": fragment(rules, answers, lang),
         "visible": visible,
-        "read": read,
         "recap": recap(rules, answers, set(unknown), lang) if valid else [],
     }
 
 
-def recap(rules: dict, answers: dict, unknown: set, lang: str) -> list:
+def recap(rules: Rules, answers: dict[str, Any], unknown: set[Any], lang: str) -> list[Any]:
     """The answers as the engine read them, for the reader to check:
     ``{question, label, value, edit}`` in asking order (``edit``: the name of
     the link to change it, which names the question)."""
@@ -148,12 +151,12 @@ def recap(rules: dict, answers: dict, unknown: set, lang: str) -> list:
     return rows
 
 
-def _json(value) -> str:
+def _json(value: object) -> str:
     """JSON that JavaScript's JSON.parse reads: a number that is not finite (an
     answer the engine refused: 4,301 digits typed) is written as text, where
     Python would write the bare token ``Infinity``."""
 
-    def finite(item):
+    def finite(item: object) -> object:
         if isinstance(item, float) and not math.isfinite(item):
             return str(item)
         if isinstance(item, dict):

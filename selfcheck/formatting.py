@@ -13,15 +13,21 @@ import decimal
 import functools
 import math
 import re
+from typing import Any
 
 from . import words
+from .ruleset import Rules, Source
 from .words import typeset
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+# A unit written as an ISO 4217 code (EUR, CHF…) is a currency: its amounts are
+# money, written with the catalogue's pattern for that currency.
+_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
-def _format(lang: str) -> dict:
-    return words.entry(lang, "format")
+def _format(lang: str) -> dict[str, Any]:
+    conventions: dict[str, Any] = words.entry(lang, "format")
+    return conventions
 
 
 def _group(digits: str, separator: str) -> str:
@@ -30,7 +36,7 @@ def _group(digits: str, separator: str) -> str:
     return separator.join(parts)
 
 
-def format_number(value, lang: str, decimals: int | None = None, grouping: bool = True) -> str:
+def format_number(value: Any, lang: str, decimals: int | None = None, grouping: bool = True) -> str:
     """``25000`` → ``25 000`` (fr) / ``25,000`` (en); ``12.5`` → ``12,5`` / ``12.5``.
 
     ``decimals``: a fixed number of decimals (amounts: 2 when not whole);
@@ -52,7 +58,7 @@ def format_number(value, lang: str, decimals: int | None = None, grouping: bool 
     return sign + whole + (conventions["decimal"] + fraction if fraction else "")
 
 
-def format_money(value, currency: str, lang: str) -> str:
+def format_money(value: Any, currency: str, lang: str) -> str:
     """``300`` → ``300 €`` (fr) / ``€300`` (en); cents only when there are some."""
     whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
     number = format_number(value, lang, decimals=None if whole else 2)
@@ -60,7 +66,7 @@ def format_money(value, currency: str, lang: str) -> str:
     return words.fill(pattern, number=number)
 
 
-def format_date(value, lang: str) -> str:
+def format_date(value: Any, lang: str) -> str:
     """``2020-04-08`` → ``8 avril 2020`` / ``8 April 2020``; ``2020-04`` → ``avril 2020``."""
     conventions = _format(lang)
     parts = str(value).split("-")
@@ -78,7 +84,7 @@ def format_date(value, lang: str) -> str:
     return str(value)
 
 
-def source_name(source: dict, lang: str) -> str:
+def source_name(source: Source, lang: str) -> str:
     """A source as the pages and results name it: « Le Journal, 8 avril 2020 »,
     or its outlet alone when its date was not recorded."""
     if source.get("date") is None:
@@ -88,9 +94,9 @@ def source_name(source: dict, lang: str) -> str:
     )
 
 
-def format_quantity(value, unit: str | None, lang: str) -> str:
+def format_quantity(value: Any, unit: str | None, lang: str) -> str:
     """A value with its unit: an amount, a date, a year or a plain number."""
-    if unit == "EUR":
+    if unit is not None and _CURRENCY.fullmatch(unit):
         return format_money(value, unit, lang)
     if unit == "date":
         return format_date(value, lang)
@@ -106,15 +112,15 @@ def quote(text: str, lang: str) -> str:
 
 def join_or(items: list[str], lang: str) -> str:
     """``a ou b ou c`` / ``a or b or c``."""
-    return _format(lang)["or"].join(items)
+    return str(_format(lang)["or"]).join(items)
 
 
 def colon(lang: str) -> str:
     """What goes between a label and its value: `` :`` in French, ``:`` in English."""
-    return _format(lang)["colon"]
+    return str(_format(lang)["colon"])
 
 
-def parameter_texts(rules: dict, lang: str) -> dict:
+def parameter_texts(rules: Rules, lang: str) -> dict[str, Any]:
     """Every parameter of the rule set, formatted for ``lang`` (worked out once
     per set of values: every text of a result asks for them)."""
     given = tuple(
@@ -128,13 +134,36 @@ def parameter_texts(rules: dict, lang: str) -> dict:
 
 
 @functools.lru_cache(maxsize=64)
-def _parameter_texts(given: tuple, lang: str) -> tuple:
+def _parameter_texts(given: tuple[Any, ...], lang: str) -> tuple[Any, ...]:
     return tuple((name, format_quantity(value, unit, lang)) for name, value, unit in given)
 
 
-def render_text(rules: dict, text: dict, lang: str, values: dict | None = None) -> str:
+def render_text(
+    rules: Rules, text: dict[str, Any], lang: str, values: dict[str, Any] | None = None
+) -> str:
     """A ``{fr: …, en: …}`` text of the rules in ``lang``, its ``{parameter}``
     placeholders replaced by the formatted values, typeset."""
     values = values if values is not None else parameter_texts(rules, lang)
     rendered = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text[lang])
     return typeset(rendered, lang)
+
+
+# ---------------------------------------------------------------------------
+# Values quoted back in messages (errors of answers, of rules files)
+
+QUOTED_VALUE_MAX = 80  # characters of a value quoted back: a 50 MB value never is whole
+
+
+def cut(text: str, limit: int = QUOTED_VALUE_MAX) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(value: object, limit: int = QUOTED_VALUE_MAX) -> str:
+    """A value as a message quotes it: its repr, cut to ``limit``; never
+    raises (an int too long to write, a list too deep: its type's name)."""
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
+    return cut(text, limit)

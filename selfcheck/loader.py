@@ -18,7 +18,9 @@ import os
 import re
 import sys
 import tomllib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import jsonschema
 import yaml
@@ -26,8 +28,8 @@ import yaml
 from . import words
 from .analysis import GROUP_BUDGET, WORK_BUDGET, Structure
 from .conditions import OPERATORS, ORDERED_OPERATORS, depth, iter_conditions, walk
-from .engine import QUOTED_VALUE_MAX
-from .formatting import parameter_texts
+from .formatting import cut, parameter_texts, quoted
+from .ruleset import Condition, Rules
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
@@ -60,25 +62,6 @@ class RulesError(Exception):
 
 
 # ---------------------------------------------------------------------------
-# Quoting values in messages
-
-
-def cut(text: str, limit: int = QUOTED_VALUE_MAX) -> str:
-    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def quoted(value) -> str:
-    """A value as a message quotes it: its repr, cut to QUOTED_VALUE_MAX (a
-    50 MB value is never echoed whole)."""
-    try:
-        text = repr(value)
-    except (ValueError, RecursionError):  # an int too long to write, a list too deep
-        text = f"<{type(value).__name__}>"
-    return cut(text)
-
-
-# ---------------------------------------------------------------------------
 # YAML, guarded: no anchor or alias, bounded nesting, bounded integers
 
 
@@ -93,8 +76,8 @@ class GuardedComposer:
     what = "a rules file"
     _nesting = 0
 
-    def compose_node(self, parent, index):
-        event = self.peek_event()
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()  # type: ignore[attr-defined]  # a mixin of a yaml Loader
         if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
             sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
             raise yaml.composer.ComposerError(
@@ -115,18 +98,18 @@ class GuardedComposer:
                 event.start_mark,
             )
         if not isinstance(event, yaml.CollectionStartEvent):
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         if self._nesting >= self.max_nesting:
             raise yaml.composer.ComposerError(
                 None,
                 None,
                 f"more than {self.max_nesting} levels of nested mappings and lists "
                 f"(the maximum for {self.what})",
-                event.start_mark,
+                event.start_mark,  # type: ignore[arg-type]  # the C Mark has no stub of its own
             )
         self._nesting += 1
         try:
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self._nesting -= 1
 
@@ -146,7 +129,7 @@ def unreadable_character(exc: yaml.reader.ReaderError, text: str) -> tuple[int, 
     return line, f"unacceptable character #x{exc.character:04x}: {exc.reason}"
 
 
-def too_long_integer(text: str, mark) -> yaml.constructor.ConstructorError:
+def too_long_integer(text: str, mark: Any) -> yaml.constructor.ConstructorError:
     """The error for an integer Python refuses to read (int-string limit)."""
     digits = sum(c.isdigit() for c in text)
     return yaml.constructor.ConstructorError(
@@ -158,69 +141,141 @@ def too_long_integer(text: str, mark) -> yaml.constructor.ConstructorError:
     )
 
 
-class _LineLoader(GuardedComposer, yaml.SafeLoader):
-    """SafeLoader that records the line of every mapping value and list item."""
+class GuardedYAML(
+    GuardedComposer,
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    yaml.constructor.SafeConstructor,
+):
+    """The one YAML reader of the project, for rules files and answers alike:
+    no anchor, alias or tag, bounded nesting (``GuardedComposer``), no
+    duplicate key, at most ``max_keys`` keys in a mapping when set, integers
+    Python can read; the line of every mapping value and list item recorded
+    in ``line_map`` (``id(collection)`` → (its line, {key or index: line})).
+    A subclass adds its resolver: ``RulesYAML`` (YAML 1.1, dates) or
+    ``JSONValuesYAML`` (JSON's values only)."""
 
-    line_map: dict
+    max_keys: int | None = None
+    too_many_keys = ""  # the message when a mapping holds more than max_keys
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)  # checks every character at once
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.BaseResolver.__init__(self)  # type: ignore[arg-type]  # a mixin
+        self.line_map: dict[int, tuple[int, dict[Any, int]]] = {}
 
 
-def _construct_int(loader, node):
+def _construct_mapping(reader: Any, node: Any, deep: bool = False) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
+    lines: dict[Any, int] = {}
+    for key_node, value_node in node.value:
+        key = reader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a text or a number", key_node.start_mark
+            ) from None
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {quoted(key)}", key_node.start_mark
+            )
+        mapping[key] = reader.construct_object(value_node, deep=True)
+        lines[key] = key_node.start_mark.line + 1
+        if reader.max_keys is not None and len(mapping) > reader.max_keys:
+            raise yaml.constructor.ConstructorError(
+                None, None, reader.too_many_keys, key_node.start_mark
+            )
+    reader.line_map[id(mapping)] = (node.start_mark.line + 1, lines)
+    return mapping
+
+
+def _construct_sequence(reader: Any, node: Any, deep: bool = False) -> list[Any]:
+    items = [reader.construct_object(child, deep=True) for child in node.value]
+    lines = {i: child.start_mark.line + 1 for i, child in enumerate(node.value)}
+    reader.line_map[id(items)] = (node.start_mark.line + 1, lines)
+    return items
+
+
+GuardedYAML.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+GuardedYAML.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+class RulesYAML(GuardedYAML, yaml.resolver.Resolver):
+    """A rules file: YAML 1.1's values (dates among them, as PyYAML's safe
+    loader reads them), guarded."""
+
+
+def _construct_yaml11_int(reader: Any, node: Any) -> int:
     try:
-        return yaml.SafeLoader.construct_yaml_int(loader, node)
+        value: int = yaml.SafeLoader.construct_yaml_int(reader, node)
+        return value
     except ValueError:  # only Python's limit on long integers: the resolver checked the rest
         raise too_long_integer(str(node.value), node.start_mark) from None
 
 
-def _construct_timestamp(loader, node):
+def _construct_timestamp(reader: Any, node: Any) -> Any:
     try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        return yaml.SafeLoader.construct_yaml_timestamp(reader, node)
     except ValueError:  # 2026-13-45 has the shape of a date, not a day of the calendar
         raise yaml.constructor.ConstructorError(
             None, None, f"{cut(str(node.value))} is not a date", node.start_mark
         ) from None
 
 
-def _construct_mapping(loader, node, deep=False):
-    mapping = {}
-    lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "unhashable key", key_node.start_mark
-            ) from None
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {quoted(key)}", key_node.start_mark
-            )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        lines[key] = key_node.start_mark.line + 1
-    loader.line_map[id(mapping)] = (node.start_mark.line + 1, lines)
-    return mapping
+RulesYAML.add_constructor("tag:yaml.org,2002:int", _construct_yaml11_int)
+RulesYAML.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-def _construct_sequence(loader, node, deep=False):
-    items = [loader.construct_object(child, deep=True) for child in node.value]
-    lines = {i: child.start_mark.line + 1 for i, child in enumerate(node.value)}
-    loader.line_map[id(items)] = (node.start_mark.line + 1, lines)
-    return items
+class _JSONResolver(yaml.resolver.BaseResolver):
+    """YAML 1.2's core schema, decimal numbers only: what JSON can say. ``yes``,
+    ``no``, ``on``, ``off``, ``0x10``, ``0o17``, ``1_000``, ``1:30`` and dates
+    stay text (YAML 1.1 would read booleans, numbers and dates)."""
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_JSONResolver.yaml_implicit_resolvers = {}
+for _kind, _regex, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+):
+    _JSONResolver.add_implicit_resolver(
+        f"tag:yaml.org,2002:{_kind}", re.compile(_regex), list(_first)
+    )
 
 
-def _parse(text: str, name: str):
+class JSONValuesYAML(GuardedYAML, _JSONResolver):
+    """YAML limited to what JSON can say (answers): text, true/false, null,
+    decimal numbers, mappings and lists, guarded."""
+
+
+def _construct_decimal_int(reader: Any, node: Any) -> int:
     try:
-        loader = _LineLoader(text)  # the reader checks every character at once
+        return int(node.value)  # "012" is twelve, as JSON (and a reader) would have it
+    except ValueError:  # only Python's limit on long integers: the resolver checked the rest
+        raise too_long_integer(node.value, node.start_mark) from None
+
+
+JSONValuesYAML.add_constructor("tag:yaml.org,2002:int", _construct_decimal_int)
+
+
+def _parse(text: str, name: str) -> tuple[Any, dict[int, Any]]:
+    try:
+        loader = RulesYAML(text)  # the reader checks every character at once
     except yaml.reader.ReaderError as exc:
         line, problem = unreadable_character(exc, text)
         raise RulesError([f"{name}:{line}: YAML: {problem}"]) from None
-    loader.line_map = {}
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -237,11 +292,11 @@ def _parse(text: str, name: str):
 class _Lines:
     """Finds the line of a path like ('criteria', 1, 'condition')."""
 
-    def __init__(self, data, line_map):
+    def __init__(self, data: Any, line_map: dict[int, Any]) -> None:
         self.data = data
         self.line_map = line_map
 
-    def line(self, path) -> int:
+    def line(self, path: Iterable[Any]) -> int:
         node, line = self.data, 1
         for part in path:
             entry = self.line_map.get(id(node))
@@ -256,7 +311,7 @@ class _Lines:
         return line
 
 
-def format_path(path) -> str:
+def format_path(path: Iterable[Any]) -> str:
     text = ""
     for part in path:
         if isinstance(part, int):
@@ -271,7 +326,7 @@ def format_path(path) -> str:
 # Loading
 
 
-def _normalise(value):
+def _normalise(value: Any) -> Any:
     """YAML dates become ISO strings, so that the rule set is plain JSON."""
     if isinstance(value, dict):
         for key, item in value.items():
@@ -286,16 +341,17 @@ def _normalise(value):
     return value
 
 
-_schema_cache: dict = {}
+_schema_cache: dict[str, Any] = {}
 
 
-def schema() -> dict:
+def schema() -> dict[str, Any]:
     if "schema" not in _schema_cache:
         _schema_cache["schema"] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return _schema_cache["schema"]
+    loaded: dict[str, Any] = _schema_cache["schema"]
+    return loaded
 
 
-def _schema_message(error) -> str:
+def _schema_message(error: Any) -> str:
     path = list(error.absolute_path)
     if error.validator == "enum" and path and path[-1] == "op":
         return f"unknown operator {quoted(error.instance)} (expected one of {', '.join(OPERATORS)})"
@@ -314,7 +370,7 @@ def _schema_message(error) -> str:
     return cut(message, 300)
 
 
-def _pattern(validator, pattern, instance, schema):
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
     """The schema's patterns as JSON Schema reads them (ECMA-262), where ``$``
     is the very end: Python's ``$`` also matches before a final newline, and an
     id ``"abc\n"`` would pass."""
@@ -323,10 +379,11 @@ def _pattern(validator, pattern, instance, schema):
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
+_extend: Any = jsonschema.validators.extend  # untyped in its stubs
+_Validator = _extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
 
 
-def load_text(text: str, name: str = "<rules>") -> dict:
+def load_text(text: str, name: str = "<rules>") -> Rules:
     """Parse and validate rules given as YAML text; raise RulesError."""
     if len(text) > MAX_RULES_BYTES:
         raise RulesError([_too_large(name)])
@@ -335,29 +392,31 @@ def load_text(text: str, name: str = "<rules>") -> dict:
     if not isinstance(data, dict):
         raise RulesError([f"{name}:1: (root): a rules file must be a mapping"])
     data = _normalise(data)
-    problems = []
+    problems: list[str] = []
     numbers = dict(_number_problems(data))  # what the schema says of them would only confuse
     validator = _Validator(schema())
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        path = list(error.absolute_path)
-        if tuple(path) not in numbers:
+        where = list(error.absolute_path)
+        if tuple(where) not in numbers:
             problems.append(
-                f"{name}:{lines.line(path)}: {format_path(path)}: {_schema_message(error)}"
+                f"{name}:{lines.line(where)}: {format_path(where)}: {_schema_message(error)}"
             )
     for path, message in numbers.items():
         problems.append(f"{name}:{lines.line(path)}: {format_path(path)}: {message}")
+    # Past the schema, the data has the rule set's shape (ruleset.py).
+    rules = cast(Rules, data)
     if not problems:
-        for path, message in _semantic_problems(data):
+        for path, message in _semantic_problems(rules):
             problems.append(f"{name}:{lines.line(path)}: {format_path(path)}: {message}")
     if not problems:
-        for path, message in _budget_problems(data):
+        for path, message in _budget_problems(rules):
             problems.append(f"{name}:{lines.line(path)}: {format_path(path)}: {message}")
     if problems:
         raise RulesError(problems)
-    return data
+    return rules
 
 
-def load(path: str | Path) -> dict:
+def load(path: str | Path) -> Rules:
     """Load and validate one rules file; raise RulesError."""
     path = Path(path)
     try:
@@ -382,7 +441,7 @@ def _too_large(name: str) -> str:
 # Checks the schema cannot express
 
 
-def _semantic_problems(data: dict):
+def _semantic_problems(data: Rules) -> Iterator[tuple[tuple[Any, ...], str]]:
     sources = {s["id"] for s in data["sources"]}
     params = data["parameters"]
     questions = {q["id"]: q for q in data["questions"]}
@@ -392,7 +451,7 @@ def _semantic_problems(data: dict):
     yield from _duplicates(data["criteria"], "criteria")
 
     # source references, wherever they are
-    def refs(node, path):
+    def refs(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
         if isinstance(node, dict):
             for key, value in node.items():
                 if key in ("sources", "combinable_sources") and isinstance(value, list):
@@ -421,7 +480,7 @@ def _semantic_problems(data: dict):
             yield from _duplicates(question["options"], ("questions", qi, "options"), key="value")
 
     # conditions
-    roots: list[tuple[tuple, dict]] = [
+    roots: list[tuple[tuple[Any, ...], Condition]] = [
         (("criteria", i, "condition"), c["condition"]) for i, c in enumerate(data["criteria"])
     ]
     for i, tier in enumerate(data["amount"].get("tiers", ())):
@@ -455,6 +514,8 @@ def _semantic_problems(data: dict):
         if extra:
             yield path, f"text in {', '.join(extra)}, not a language of the rules"
 
+    yield from _derived_problems(params)
+
     # quantities and placeholders
     for path, quantity in _quantities(data):
         if isinstance(quantity, dict):
@@ -463,13 +524,13 @@ def _semantic_problems(data: dict):
                 yield path, f"unknown parameter {quoted(name)}"
             elif not _is_number(params[name]["value"]):
                 yield path, f"parameter {quoted(name)} is not a number"
-    for path, text in _texts(data):
-        for match in _PLACEHOLDER.finditer(text):
+    for path, written in _texts(data):
+        for match in _PLACEHOLDER.finditer(written):
             if match.group(1) not in params:
                 yield path, f"unknown placeholder {{{cut(match.group(1))}}} (no such parameter)"
 
 
-def _reading_problems(data: dict):
+def _reading_problems(data: Rules) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Readings name criteria that exist; exactly one is adopted, and it
     requires every criterion: the engine's exact analysis (missing questions,
     amounts, explanations) is that of every criterion required, and the other
@@ -482,7 +543,7 @@ def _reading_problems(data: dict):
     if len(set(ids)) != len(ids):
         return  # the duplicate criterion is the problem to report
 
-    def names(node, path):
+    def names(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
         if isinstance(node, str):
             if node not in ids:
                 yield path, f"unknown criterion {quoted(node)} (criteria: {', '.join(ids)})"
@@ -509,10 +570,10 @@ def _reading_problems(data: dict):
         )
 
 
-def _number_problems(data):
+def _number_problems(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Numbers the engine cannot compute with, anywhere in the rule set: NaN,
     infinities (YAML's .nan, .inf), integers too large for a float."""
-    stack = [((), data)]
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
     while stack:
         path, node = stack.pop()
         if isinstance(node, dict):
@@ -529,14 +590,40 @@ def _number_problems(data):
                 yield path, f"an integer of {digits:,} digits is too large (not a finite float)"
 
 
-def _split(dotted: str) -> tuple:
+def _derived_problems(params: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """A parameter worked out from others (``days_inclusive``) must be what
+    they make: a changed date cannot leave a stale count behind."""
+    for name, param in params.items():
+        if "days_inclusive" not in param:
+            continue
+        where = ("parameters", name, "days_inclusive")
+        days = []
+        for other in param["days_inclusive"]:
+            value = params.get(other, {}).get("value")
+            try:
+                days.append(dt.date.fromisoformat(value))
+            except (TypeError, ValueError):
+                yield where, f"{quoted(other)} is not a date parameter"
+        if len(days) != 2:
+            continue
+        count = (days[1] - days[0]).days + 1
+        if param["value"] != count:
+            first, last = param["days_inclusive"]
+            yield (
+                ("parameters", name, "value"),
+                f"{quoted(param['value'])} is not the {count:,} days from {first} to {last} "
+                "(both counted)",
+            )
+
+
+def _split(dotted: str) -> tuple[Any, ...]:
     parts = []
     for piece in re.findall(r"[^.\[\]]+|\[\d+\]", dotted):
         parts.append(int(piece[1:-1]) if piece.startswith("[") else piece)
     return tuple(parts)
 
 
-def _duplicates(items, path, key="id"):
+def _duplicates(items: Any, path: Any, key: str = "id") -> Iterator[tuple[tuple[Any, ...], str]]:
     path = path if isinstance(path, tuple) else (path,)
     seen = set()
     for i, item in enumerate(items):
@@ -545,7 +632,7 @@ def _duplicates(items, path, key="id"):
         seen.add(item[key])
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -555,9 +642,11 @@ def _is_number(value) -> bool:
 CONDITION_METADATA = ("sources", "confidence")
 
 
-def _condition_problems(node, path, params, questions):
-    logical = [k for k in ("all", "any", "not") if k in node]
-    comparison = [k for k in ("answer", "op", "value", "param") if k in node]
+def _condition_problems(
+    node: Condition, path: tuple[Any, ...], params: Any, questions: Any
+) -> Iterator[tuple[tuple[Any, ...], str]]:
+    logical: list[str] = [k for k in ("all", "any", "not") if k in node]
+    comparison: list[str] = [k for k in ("answer", "op", "value", "param") if k in node]
     if len(logical) > 1 or (logical and comparison):
         keys = ", ".join(logical + comparison)
         yield path, f"a condition node has either all, any, not, or a comparison (found {keys})"
@@ -619,14 +708,14 @@ def _condition_problems(node, path, params, questions):
             yield where, f"{quoted(node['answer'])} is numeric; {quoted(value)} is not a number"
 
 
-def _quantities(data):
+def _quantities(data: Rules) -> Iterator[tuple[tuple[Any, ...], Any]]:
     amount = data["amount"]
     yield ("amount", "base"), amount["base"]
     for i, tier in enumerate(amount.get("tiers", ())):
         yield ("amount", "tiers", i, "amount"), tier["amount"]
 
 
-def _is_text(node) -> bool:
+def _is_text(node: object) -> bool:
     return (
         isinstance(node, dict)
         and bool(node)
@@ -637,7 +726,9 @@ def _is_text(node) -> bool:
     )
 
 
-def _text_objects(node, path=()):
+def _text_objects(
+    node: Any, path: tuple[Any, ...] = ()
+) -> Iterator[tuple[tuple[Any, ...], dict[str, str]]]:
     """Every translatable text ``{fr: …, en: …}`` of the rule set: (path, dict)."""
     if _is_text(node):
         yield path, node
@@ -649,20 +740,20 @@ def _text_objects(node, path=()):
             yield from _text_objects(item, (*path, i))
 
 
-def _texts(node):
+def _texts(node: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Every string of every translatable text: (path, string)."""
     for path, text in _text_objects(node):
         for lang, value in text.items():
             yield (*path, lang), value
 
 
-def _cost(comparison: dict) -> int:
+def _cost(comparison: Condition) -> int:
     """What one comparison costs: 1, or the length of an ``in``'s list."""
     value = comparison.get("value")
     return max(1, len(value)) if isinstance(value, list) else 1
 
 
-def _budget_problems(data: dict):
+def _budget_problems(data: Rules) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Rules that would cost too much: a text too long once its parameters are
     written in; the engine trying too many combinations, or comparing too
     often, in one evaluation."""
@@ -682,7 +773,7 @@ def _budget_problems(data: dict):
                     f"the most a text may hold is {MAX_TEXT_CHARS:,}",
                 )
     # Before the engine's analysis, whose own cost grows with the comparisons.
-    units: list[tuple[tuple, dict]] = [
+    units: list[tuple[tuple[Any, ...], Condition]] = [
         (("criteria", i, "condition"), c["condition"]) for i, c in enumerate(data["criteria"])
     ]
     tiers = data["amount"].get("tiers", ())
@@ -758,7 +849,7 @@ def default_rules() -> Path:
         return Path(named)
     setting = _project_setting("rules")
     if setting:
-        return ROOT / setting
+        return ROOT / str(setting)
     files = rules_files()
     if len(files) == 1:
         return files[0]
@@ -771,7 +862,7 @@ def default_rules() -> Path:
     )
 
 
-def _project_setting(name: str):
+def _project_setting(name: str) -> Any:
     """A setting of ``[tool.selfcheck]`` in the project's pyproject.toml."""
     try:
         with open(ROOT / "pyproject.toml", "rb") as file:

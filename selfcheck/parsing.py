@@ -3,7 +3,7 @@
 ``read_number("25 000 €", "EUR")`` → ``25000``. The one reader of typed numbers:
 the command line's ``ask`` and the self-check widget (in Pyodide) both use it.
 
-The rules (README, "Numbers as people write them"):
+The rules (selfcheck/README.md, "Numbers as people write them"):
 
 - spaces of any kind group digits (``25 000``, ``25 000``); a unit word of the
   question may stand before or after the number (``25000 euros``, ``€25,000``,
@@ -111,7 +111,7 @@ def _spaced(pieces: list[str]) -> str | None:
     return f"{whole}.{fraction}" if fraction else whole
 
 
-def read_number(text: str, unit: str | None = None):
+def read_number(text: str, unit: str | None = None) -> int | float | None:
     """The number ``text`` stands for: an ``int`` when it has no decimals, else a
     ``float`` (infinite when too large); None when it is not a number."""
     text = _strip_unit(text.strip(), unit)
@@ -124,6 +124,7 @@ def read_number(text: str, unit: str | None = None):
     canonical = _canonical(pieces[0]) if len(pieces) == 1 else _spaced(pieces)
     if canonical is None:
         return None
+    value: int | float
     try:
         value = float(canonical) if "." in canonical else int(canonical)
     except ValueError:  # more digits than Python reads as an int: infinite, as a float
@@ -131,7 +132,7 @@ def read_number(text: str, unit: str | None = None):
     return -value if negative else value
 
 
-def write_number(value, lang: str) -> str:
+def write_number(value: int | float, lang: str) -> str:
     """``value`` written so that ``read_number`` reads it back exactly, in the
     notation of ``lang`` and without grouping (share links, restored fields):
     ``12``, ``4999,5`` (fr), ``4999.5`` (en), ``1,1250`` (a decimal with three
@@ -147,4 +148,4 @@ def write_number(value, lang: str) -> str:
         fraction += "0"
     if not fraction:
         return whole
-    return whole + words.entry(lang, "format.decimal") + fraction
+    return whole + str(words.entry(lang, "format.decimal")) + fraction

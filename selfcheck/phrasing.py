@@ -8,12 +8,15 @@ Standard library only.
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import words
 from .conditions import condition_value, walk
 from .formatting import format_quantity, join_or, quote, render_text
+from .ruleset import Comparison, Question, Rules
 
 
-def value_words(rules: dict, question: dict, value, lang: str) -> str:
+def value_words(rules: Rules, question: Question, value: Any, lang: str) -> str:
     """One value of a question's answer, in words."""
     if question["type"] == "boolean":
         return words.text(lang, "yes" if value else "no").lower()
@@ -23,7 +26,7 @@ def value_words(rules: dict, question: dict, value, lang: str) -> str:
     return format_quantity(value, question.get("unit"), lang)
 
 
-def comparison_parts(rules: dict, condition: dict, lang: str) -> tuple[str, str]:
+def comparison_parts(rules: Rules, condition: Comparison, lang: str) -> tuple[str, str]:
     """(« la réponse à « … ? » est au moins », « 12 ») for a comparison
     ``{"question", "op", "value"}`` (ops of the rules, and ``between`` with
     ``include``)."""
@@ -39,7 +42,9 @@ def comparison_parts(rules: dict, condition: dict, lang: str) -> tuple[str, str]
     return f"{head} {words.text(lang, f'pages.ops.{op}')}", shown
 
 
-def condition_text(rules: dict, condition: dict, lang: str, nodes: list | None = None) -> str:
+def condition_text(
+    rules: Rules, condition: Comparison, lang: str, nodes: list[Any] | None = None
+) -> str:
     """A comparison in words: the rules' own (``says`` on the comparison node
     that compares the same way), else « la réponse à « … » est … ».
     ``nodes``: the comparison nodes to look in (default: all of the rules')."""
@@ -58,7 +63,7 @@ def condition_text(rules: dict, condition: dict, lang: str, nodes: list | None =
     return f"{head} {shown}"
 
 
-def comparison_nodes(rules: dict) -> list:
+def comparison_nodes(rules: Rules) -> list[Any]:
     """Every comparison node of the criteria and amount tiers."""
     roots = [c["condition"] for c in rules["criteria"]]
     roots += [t["condition"] for t in rules["amount"].get("tiers", ())]

@@ -16,6 +16,7 @@ import functools
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 _FIELD = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -34,17 +35,18 @@ def languages() -> tuple[str, ...]:
 
 
 @functools.cache
-def catalogue(lang: str) -> dict:
+def catalogue(lang: str) -> dict[str, Any]:
     """The whole catalogue of one language (cached; do not modify it)."""
     if lang not in languages():
         raise UnknownLanguage(lang)
-    return json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    return loaded
 
 
-def entry(lang: str, key: str):
+def entry(lang: str, key: str) -> Any:
     """One entry by its dotted key ("widget.share"): a string, list or dict.
     A missing key is a KeyError naming the key and the language."""
-    node = catalogue(lang)
+    node: Any = catalogue(lang)
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
             raise KeyError(f"{key!r} is missing from selfcheck/locales/{lang}.json")
@@ -61,7 +63,7 @@ def has(lang: str, key: str) -> bool:
     return True
 
 
-def fill(template: str, **values) -> str:
+def fill(template: str, **values: object) -> str:
     """Replace each ``{name}`` of ``template`` by ``values[name]`` (other text,
     braces included, is left as it is)."""
     return _FIELD.sub(
@@ -77,7 +79,7 @@ def typeset(text: str, lang: str) -> str:
     return _SPACE_AFTER.sub("«\u00a0", _SPACE_BEFORE.sub("\u00a0\\1", text))
 
 
-def text(lang: str, key: str, **values) -> str:
+def text(lang: str, key: str, **values: object) -> str:
     """One string of the catalogue, its ``{name}`` fields filled from ``values``,
     typeset for the language."""
     value = entry(lang, key)

@@ -32,6 +32,7 @@ from selfcheck import loader
 from selfcheck.conditions import OPERATORS
 from selfcheck.engine import VERDICTS
 from selfcheck.formatting import render_text
+from selfcheck.ruleset import Question, Rules
 from sitebuild.bundle import ROOT, BuildError, Bundle, _version
 
 API = "api/v1"  # from the site root
@@ -65,7 +66,7 @@ def wheel_name() -> str:
 # The rules and their schema
 
 
-def rules_document(rules: dict, site_url: str | None = None) -> dict:
+def rules_document(rules: Rules, site_url: str | None = None) -> dict:
     """The rules file as JSON (YAML dates as ISO strings), its schema named first."""
     return {"$schema": _address(site_url, "rules.schema.json"), **rules}
 
@@ -86,7 +87,7 @@ def rules_schema(site_url: str | None = None) -> dict:
 # Answers and results
 
 
-def _question_schema(rules: dict, question: dict) -> dict:
+def _question_schema(rules: Rules, question: Question) -> dict:
     lang = rules["languages"][0]
     schema: dict = {"title": render_text(rules, question["label"], lang)}
     kind = question["type"]
@@ -96,13 +97,13 @@ def _question_schema(rules: dict, question: dict) -> dict:
         schema["type"] = ["boolean", "null"]
     else:  # integer, number: 12.0 is an integer too, in JSON Schema as in the engine
         schema["type"] = [kind, "null"]
-        for bound, key in (("min", "minimum"), ("max", "maximum")):
-            if question.get(bound) is not None:
-                schema[key] = question[bound]
+        for value, key in ((question.get("min"), "minimum"), (question.get("max"), "maximum")):
+            if value is not None:
+                schema[key] = value
     return schema
 
 
-def answers_schema(rules: dict, site_url: str | None = None) -> dict:
+def answers_schema(rules: Rules, site_url: str | None = None) -> dict:
     """The answers ``rules`` accept: one key per question, no other; ``null``
     (or no key) for "I don't know"."""
     return {
@@ -124,7 +125,7 @@ def _strings(*keys: str) -> dict:
     return {key: {"type": "string"} for key in keys}
 
 
-def result_schema(rules: dict, site_url: str | None = None) -> dict:
+def result_schema(rules: Rules, site_url: str | None = None) -> dict:
     """The JSON contract of a result for ``rules`` (selfcheck/README.md, "The
     result"): every field it has today is required; fields may be added, never
     removed. The tests take the contract's keys from here."""
@@ -311,11 +312,11 @@ def result_schema(rules: dict, site_url: str | None = None) -> dict:
 # The case corpus
 
 
-def cases_path(rules: dict) -> Path:
+def cases_path(rules: Rules) -> Path:
     return CASES_DIR / f"{rules['id']}.yaml"
 
 
-def cases_document(rules: dict) -> dict:
+def cases_document(rules: Rules) -> dict:
     """The case corpus of ``rules`` as JSON: each case's answers and what the
     engine must return for them (``expect``), and the invalid answer sets with
     the errors they must give; those JSON cannot write are left out."""
@@ -363,7 +364,7 @@ def _json_get(summary: str, schema: dict, operation: str) -> dict:
     }
 
 
-def openapi(rules: dict, bundle: Bundle, site_url: str | None = None) -> dict:
+def openapi(rules: Rules, bundle: Bundle, site_url: str | None = None) -> dict:
     """OpenAPI 3.1: the static files, each a GET. Schemas are referenced by
     their address, relative to this document's."""
     name = render_text(rules, rules["name"], "en") if "en" in rules["languages"] else rules["id"]
@@ -437,7 +438,7 @@ def openapi(rules: dict, bundle: Bundle, site_url: str | None = None) -> dict:
 # Writing
 
 
-def documents(rules: dict, bundle: Bundle, site_url: str | None = None) -> dict[str, dict]:
+def documents(rules: Rules, bundle: Bundle, site_url: str | None = None) -> dict[str, dict]:
     """Every JSON file of the folder, by name."""
     return {
         "rules.json": rules_document(rules, site_url),
@@ -449,7 +450,7 @@ def documents(rules: dict, bundle: Bundle, site_url: str | None = None) -> dict[
     }
 
 
-def write(site_dir, rules: dict, bundle: Bundle, site_url: str | None = None) -> Path:
+def write(site_dir, rules: Rules, bundle: Bundle, site_url: str | None = None) -> Path:
     """Write ``<site>/api/v1/``; returns the folder."""
     folder = Path(site_dir) / API
     folder.mkdir(parents=True, exist_ok=True)

@@ -47,6 +47,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from selfcheck.ruleset import Rules
+
 ROOT = Path(__file__).resolve().parents[1]
 ENGINE_PACKAGE = ROOT / "selfcheck"
 WEB = Path(__file__).resolve().parent / "web"
@@ -87,7 +89,7 @@ def _sha(data: bytes) -> str:
 class Bundle:
     """Every file the self-check needs, with the names the pages use."""
 
-    rules: dict
+    rules: Rules
     rules_name: str
     rules_bytes: bytes
     wheel_path: str  # engine-<sha8>/selfcheck-<version>-py3-none-any.whl
@@ -100,7 +102,7 @@ class Bundle:
     web_version: str
 
     @classmethod
-    def for_rules(cls, rules: dict) -> Bundle:
+    def for_rules(cls, rules: Rules) -> Bundle:
         """The bundle of a rule set (computed once per process and rule set)."""
         data = json.dumps(rules, ensure_ascii=False, separators=(",", ":")).encode()
         return _bundle(data)

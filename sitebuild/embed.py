@@ -12,6 +12,7 @@ from pathlib import Path
 
 from selfcheck import words
 from selfcheck.formatting import render_text
+from selfcheck.ruleset import Rules
 from sitebuild.bundle import WEB, BuildError
 
 SCRIPT = "embed.js"  # at the site's root
@@ -19,13 +20,14 @@ PAGE = "embed/"  # each language's page, under the language's folder
 MARKER = "/* pages */ {}"
 
 
-def pages(rules: dict) -> dict:
+def pages(rules: Rules) -> dict:
     """Each language's embed page (from the site root) and its frame's title;
     the first language is the site's default, at the root."""
-    name_key = "short_name" if "short_name" in rules else "name"
     found = {}
     for index, lang in enumerate(rules["languages"]):
-        name = render_text(rules, rules[name_key], lang)
+        name = render_text(
+            rules, rules["short_name"] if "short_name" in rules else rules["name"], lang
+        )
         found[lang] = {
             "path": PAGE if index == 0 else f"{lang}/{PAGE}",
             "title": words.text(lang, "embed.frame_title", name=name),
@@ -33,14 +35,14 @@ def pages(rules: dict) -> dict:
     return found
 
 
-def script(rules: dict) -> str:
+def script(rules: Rules) -> str:
     source = (WEB / SCRIPT).read_text(encoding="utf-8")
     if source.count(MARKER) != 1:
         raise BuildError(f"sitebuild/web/{SCRIPT} must hold {MARKER!r} once")
     return source.replace(MARKER, json.dumps(pages(rules), ensure_ascii=False))
 
 
-def write(site_dir, rules: dict) -> Path:
+def write(site_dir, rules: Rules) -> Path:
     target = Path(site_dir) / SCRIPT
     text = script(rules)
     if not target.is_file() or target.read_text(encoding="utf-8") != text:

@@ -37,6 +37,7 @@ from mkdocs.exceptions import PluginError
 
 from selfcheck import loader, words
 from selfcheck.formatting import format_date, render_text
+from selfcheck.ruleset import Rules
 from sitebuild import api, embed, headers, pages, widget
 from sitebuild.bundle import Bundle, check_pages, write_service_worker
 from sitebuild.compress import compress_site
@@ -94,7 +95,7 @@ def on_env(env, config, files, **kwargs):
     return env
 
 
-def fund_notice(rules: dict, lang: str) -> dict | None:
+def fund_notice(rules: Rules, lang: str) -> dict | None:
     """What every page says first about the fund (the theme's banner): its
     status today, where to read why, and when the information was checked,
     against what. None when the rules give no status."""

@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from selfcheck import words
 from selfcheck.conditions import condition_value, quantity_value, questions_in
-from selfcheck.engine import Engine, rules_line
+from selfcheck.engine import Engine
 from selfcheck.form import recap
 from selfcheck.formatting import (
     colon,
@@ -39,6 +39,8 @@ from selfcheck.formatting import (
     source_name,
 )
 from selfcheck.phrasing import comparison_parts
+from selfcheck.ruleset import Condition, Criterion, Rules, Source, Text
+from selfcheck.wording import rules_line
 from sitebuild import api, audit
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -69,13 +71,13 @@ def _markdown_safe(value):
     return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def expand(markdown: str, ruleset: dict, lang: str, site: dict | None = None) -> str:
+def expand(markdown: str, ruleset: Rules, lang: str, site: dict | None = None) -> str:
     """A page's Markdown with its placeholders expanded (jinja2 errors for an
     unknown name or a syntax error: the caller names the page)."""
     return environment().from_string(markdown).render(page_context(ruleset, lang, site))
 
 
-def page_context(ruleset: dict, lang: str, site: dict | None = None) -> dict:
+def page_context(ruleset: Rules, lang: str, site: dict | None = None) -> dict:
     """What a page may name (``site``: who publishes the site, from mkdocs.yml)."""
     return {
         "site": dict(site or {}),
@@ -85,7 +87,9 @@ def page_context(ruleset: dict, lang: str, site: dict | None = None) -> dict:
             "version": ruleset["version"],
             "checked_on": format_date(ruleset["checked_on"], lang),
         },
-        "source": {s["id"]: source_link(s, lang) for s in ruleset["sources"]},
+        "source": {
+            s["id"]: source_link(s, lang, ruleset["pages"]["sources"]) for s in ruleset["sources"]
+        },
         "criteria": Markup(criteria_markdown(ruleset, lang)),
         "sources_list": Markup(sources_markdown(ruleset, lang)),
         "open_data": {"folder": api.API, "wheel": api.wheel_name()},
@@ -134,22 +138,23 @@ def audit_markdown(lang: str, part: str) -> str:
     )
 
 
-def format_parameter(ruleset: dict, name: str, lang: str) -> str:
+def format_parameter(ruleset: Rules, name: str, lang: str) -> str:
     param = ruleset["parameters"][name]
     return format_quantity(param["value"], param.get("unit"), lang)
 
 
-def source_link(source: dict, lang: str) -> Markup:
-    """``[Le Journal, 8 avril 2020](sources.md#journal)``."""
+def source_link(source: Source, lang: str, page: str) -> Markup:
+    """``[Le Journal, 8 avril 2020](sources.md#journal)``: the source's entry
+    on the sources ``page`` (the rules' ``pages.sources``)."""
     text = source_name(source, lang)
-    return Markup(f"[{_markdown_safe(text)}](sources.md#{source['id']})")
+    return Markup(f"[{_markdown_safe(text)}]({page}#{source['id']})")
 
 
 # ---------------------------------------------------------------------------
 # The criteria page
 
 
-def condition_lines(ruleset: dict, node: dict, lang: str, depth: int = 0) -> list[dict]:
+def condition_lines(ruleset: Rules, node: Condition, lang: str, depth: int = 0) -> list[dict]:
     """A condition tree as the lines of a nested list: ``{depth, text, value}``."""
     for key in ("all", "any"):
         if key in node:
@@ -173,13 +178,14 @@ def condition_lines(ruleset: dict, node: dict, lang: str, depth: int = 0) -> lis
     return [{"depth": depth, "text": text, "value": shown} | basis]
 
 
-def node_basis(ruleset: dict, node: dict, lang: str) -> dict:
+def node_basis(ruleset: Rules, node: Condition, lang: str) -> dict:
     """What a comparison rests on when it carries its own sources or confidence
     (fewer than its criterion's): « (source ; fiabilité faible) » after its line."""
     if not ("sources" in node or "confidence" in node):
         return {"basis": ""}
     by_id = {s["id"]: s for s in ruleset["sources"]}
-    sources = " · ".join(source_link(by_id[i], lang) for i in node.get("sources", ()))
+    page = ruleset["pages"]["sources"]
+    sources = " · ".join(source_link(by_id[i], lang, page) for i in node.get("sources", ()))
     level = _level(node["confidence"], lang) if "confidence" in node else ""
     if sources and level:
         basis = words.text(lang, "pages.node_basis", sources=sources, level=level)
@@ -194,17 +200,17 @@ def _level(confidence: str, lang: str) -> str:
     return words.text(lang, f"levels.{confidence}")
 
 
-def criteria_markdown(ruleset: dict, lang: str) -> str:
+def criteria_markdown(ruleset: Rules, lang: str) -> str:
     """The criteria page: each criterion with its condition, note, confidence
     and sources; the amount rule; the reference values."""
 
-    def text(node: dict) -> str:
+    def text(node: Text) -> str:
         return render_text(ruleset, node, lang)
 
     sources = {s["id"]: s for s in ruleset["sources"]}
 
     def links(ids) -> list:
-        return [source_link(sources[i], lang) for i in ids]
+        return [source_link(sources[i], lang, ruleset["pages"]["sources"]) for i in ids]
 
     caveat = ruleset.get("caveat")
     amount = ruleset["amount"]
@@ -284,7 +290,7 @@ def criteria_markdown(ruleset: dict, lang: str) -> str:
     )
 
 
-def criterion_yaml(criterion: dict) -> str:
+def criterion_yaml(criterion: Criterion) -> str:
     """A criterion's condition as the rules file states it, in YAML."""
     return yaml.safe_dump(
         {"id": criterion["id"], "condition": _without_words(criterion["condition"])},
@@ -318,7 +324,7 @@ CASES_DIR = Path(__file__).resolve().parent.parent / "tests" / "cases"
 EXAMPLE_STATUSES = ("met", "unmet", "unknown")
 
 
-def worked_examples(ruleset: dict, lang: str) -> dict:
+def worked_examples(ruleset: Rules, lang: str) -> dict:
     """criterion id → up to one corpus case per status (met, unmet, unknown),
     evaluated by the engine now: each criterion's own answers and status."""
     path = CASES_DIR / f"{ruleset['id']}.yaml"
@@ -362,7 +368,7 @@ def worked_examples(ruleset: dict, lang: str) -> dict:
 # The sources page
 
 
-def citations(ruleset: dict, lang: str) -> dict:
+def citations(ruleset: Rules, lang: str) -> dict:
     """source id → what the rules file cites it for, in words."""
     cited: dict = {s["id"]: [] for s in ruleset["sources"]}
 
@@ -374,7 +380,7 @@ def citations(ruleset: dict, lang: str) -> dict:
     for criterion in ruleset["criteria"]:
         title = render_text(ruleset, criterion["title"], lang)
         word = _markdown_safe(words.text(lang, "pages.criterion"))
-        link = f"[{_markdown_safe(title)}](criteres.md#{criterion['id']})"
+        link = f"[{_markdown_safe(title)}]({ruleset['pages']['criteria']}#{criterion['id']})"
         add(criterion["sources"], Markup(f"{word} {link}"))
     for section in ruleset.values():
         # A section's facts, each with its own sources: a source is cited for
@@ -410,7 +416,7 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def sources_markdown(ruleset: dict, lang: str) -> str:
+def sources_markdown(ruleset: Rules, lang: str) -> str:
     cited = citations(ruleset, lang)
     return (
         environment()

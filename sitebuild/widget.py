@@ -14,8 +14,9 @@ import re
 from markupsafe import Markup
 
 from selfcheck import words
-from selfcheck.form import BOOLEAN_VALUES
+from selfcheck.form import boolean_values
 from selfcheck.formatting import format_number, render_text, source_name
+from selfcheck.ruleset import Question, Rules, Text
 from sitebuild.bundle import Bundle
 
 STALL_S = 30  # the widget gives up when nothing has arrived for this long
@@ -43,12 +44,12 @@ def context(bundle: Bundle, lang: str, page_url, terms: dict | None = None) -> d
     rules = bundle.rules
     say = functools.partial(words.text, lang)
 
-    def text(node: dict) -> str:
+    def text(node: Text) -> str:
         return render_text(rules, node, lang)
 
     sources = {s["id"]: s for s in rules["sources"]}
 
-    def where(question: dict) -> dict | None:
+    def where(question: Question) -> dict | None:
         """Where a reader finds the answer, its sources and their confidence."""
         found = question.get("where")
         if not found:
@@ -96,7 +97,7 @@ def context(bundle: Bundle, lang: str, page_url, terms: dict | None = None) -> d
             if _target(s) not in map(_target, status_today)
         ],
         "disclaimer": text(rules["result"]["disclaimer"]),
-        "criteria_page": page_url("criteres.md"),
+        "criteria_page": page_url(rules["pages"]["criteria"]),
         "error_reasons": {
             reason: words.text(lang, f"widget.error_reasons.{reason}", seconds=STALL_S)
             for reason in words.entry(lang, "widget.error_reasons")
@@ -184,12 +185,13 @@ def explain(text: str, terms: dict[str, str]) -> Markup:
 
 
 def _question(
-    rules: dict, question: dict, lang: str, where: dict | None, terms: dict[str, str]
+    rules: Rules, question: Question, lang: str, where: dict | None, terms: dict[str, str]
 ) -> dict:
     kind = question["type"]
     options = None
     if kind == "boolean":
-        yes, no = (next(w for w, v in BOOLEAN_VALUES.items() if v is b) for b in (True, False))
+        word_for = {meant: word for word, meant in boolean_values(rules).items()}
+        yes, no = word_for[True], word_for[False]
         options = [
             {"value": yes, "label": words.text(lang, "yes")},
             {"value": no, "label": words.text(lang, "no")},

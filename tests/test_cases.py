@@ -66,7 +66,7 @@ def test_case_texts_and_sources(case, engine, ruleset, lang):
 
 def test_placeholder_table_matches_engine_rendering(ruleset):
     """The hand-written PLACEHOLDERS table is what the engine prints."""
-    from selfcheck.engine import render_text
+    from selfcheck.formatting import render_text
 
     for lang in LANGS:
         assert render_text(ruleset, ruleset["amount"]["text"], lang) == render(
