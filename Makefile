@@ -55,6 +55,7 @@ serve: build
 bench: build
 	$(PY) benchmarks/engine_cost.py
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/mobile.py
 	$(PY) benchmarks/lighthouse.py
 
 clean:
