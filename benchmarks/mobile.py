@@ -2,7 +2,8 @@
 not a test (``make bench``).
 
 In Debian Chromium (Playwright, headless), through the DevTools protocol: the
-CPU slowed 4× (``Emulation.setCPUThrottlingRate``) and the link at
+CPU slowed 4× (``Emulation.setCPUThrottlingRate``, which slows the page's main
+thread but not its workers: Pyodide runs at the machine's speed) and the link at
 1.6 Mbit/s down, 750 kbit/s up, 150 ms of latency
 (``Network.emulateNetworkConditions``, which Chromium applies to the page's
 and its workers' requests), service workers blocked (the HTTP cache only, and
