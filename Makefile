@@ -58,6 +58,7 @@ serve: build
 bench: build
 	PYTHONPATH=tests $(PY) benchmarks/engine_cost.py
 	PYTHONPATH=tests $(PY) benchmarks/run.py
+	PYTHONPATH=tests $(PY) benchmarks/mobile.py
 	PYTHONPATH=tests $(PY) benchmarks/lighthouse.py
 
 clean:

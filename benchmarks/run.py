@@ -97,7 +97,7 @@ def site_with_bench_pages(site: Path) -> Path:
     """The built site plus the baseline page under /__bench__/ and npm's Pyodide
     (for its own standard library) under /__npm_pyodide__/ (a temp copy of links)."""
     root = Path(tempfile.mkdtemp(prefix="bench-site-"))
-    for entry in site.iterdir():
+    for entry in site.resolve().iterdir():
         (root / entry.name).symlink_to(entry)
     (root / "__bench__").symlink_to(HERE / "pages")
     (root / "__npm_pyodide__").symlink_to(REPO / "node_modules" / "pyodide")

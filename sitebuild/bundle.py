@@ -9,13 +9,18 @@ into ``<site>/assets/selfcheck/``::
                                               replace Material's inline scripts)
     rules-<version>-<sha8>.json               the rules, compiled from the YAML
     engine-<sha8>/selfcheck-…-py3-none-any.whl the engine (a real wheel)
-    engine-<sha8>/pyodide-lock.json           Pyodide's own lock plus the engine
-                                              with its sha256 (``pyodide lockfile
-                                              add-wheels``, from pyodide-build)
-    engine-<sha8>/python_stdlib.zip           Pyodide's standard library, the
-                                              modules the self-check imports
-                                              compiled (sitebuild/stdlib.mjs)
-    pyodide-<version>/                        Pyodide's three other boot files
+    engine-<sha8>/pyodide-lock.json           the engine with its sha256 (``pyodide
+                                              lockfile add-wheels``, from
+                                              pyodide-build), alone: Pyodide's
+                                              other packages are not needed
+    engine-<sha8>/python_stdlib.zip           the modules of Pyodide's standard
+                                              library the self-check imports,
+                                              compiled, and a finder for the
+                                              others (sitebuild/stdlib.mjs)
+    pyodide-<version>/                        Pyodide's three other boot files,
+                                              and its full standard library
+                                              (python_stdlib.zip, fetched only
+                                              if a module left out is imported)
 
 The worker boots Pyodide with that lock and that standard library (the
 modules it imports arrive compiled: Pyodide's own zip holds only source, which
@@ -48,6 +53,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from selfcheck.ruleset import Rules
+from sitebuild.compress import ENCODINGS, sent_size
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINE_PACKAGE = ROOT / "selfcheck"
@@ -55,11 +61,14 @@ WEB = Path(__file__).resolve().parent / "web"
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 WHEEL_CACHE = ROOT / "build" / "selfcheck-wheel"
 STDLIB_SCRIPT = Path(__file__).resolve().parent / "stdlib.mjs"
+STDLIB_FINDER = Path(__file__).resolve().parent / "stdlib_finder.py"
 STDLIB = "python_stdlib.zip"
 ASSETS = "assets/selfcheck"  # the widget's folder, relative to the site root
-# Pyodide's files the site serves as they are (its standard library is rebuilt:
-# engine-<sha8>/python_stdlib.zip).
+# Pyodide's files the site serves as they are (the standard library it boots
+# with is the build's: engine-<sha8>/python_stdlib.zip; Pyodide's own, whole, is
+# served beside the runtime for the modules the build's leaves out).
 PYODIDE_BOOT_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+PYODIDE_FILES = (*PYODIDE_BOOT_FILES, STDLIB)
 WEB_FILES = (
     "boot.js",
     "widget.js",
@@ -101,6 +110,12 @@ class Bundle:
     pyodide: str  # pyodide-<version>/
     web_version: str
 
+    @property
+    def library_path(self) -> str:
+        """Pyodide's full standard library (fetched only on a module the
+        build's zip leaves out)."""
+        return f"{self.pyodide}{STDLIB}"
+
     @classmethod
     def for_rules(cls, rules: Rules) -> Bundle:
         """The bundle of a rule set (computed once per process and rule set)."""
@@ -114,6 +129,7 @@ class Bundle:
             "wheel": self.wheel_path,
             "lock": self.lock_path,
             "stdlib": self.stdlib_path,
+            "library": self.library_path,
             "pyodide": self.pyodide,
         }
 
@@ -125,11 +141,19 @@ class Bundle:
         return f"selfcheck-engine-{digest.hexdigest()[:12]}"
 
     def fetched_bytes(self) -> int:
-        """What the worker fetches to boot (its progress counts these): the
-        runtime's .wasm and standard library, the lock, the wheel, the rules."""
+        """What the worker fetches to boot (its progress counts these, as the
+        browser hands them over, decompressed): the runtime's .wasm and
+        standard library, the lock, the wheel, the rules."""
         runtime = (PYODIDE_DIR / "pyodide.asm.wasm").stat().st_size
         runtime += self.stdlib_file.stat().st_size
         return runtime + len(self.lock_bytes) + len(self.wheel_bytes) + len(self.rules_bytes)
+
+    def sent_bytes(self, encoding: str) -> int:
+        """The same files as they cross the network from a host that sends
+        them with that Content-Encoding ("br", "gzip", or "" for none)."""
+        return _sent_bytes(self.stdlib_file, self.lock_bytes, self.wheel_bytes, self.rules_bytes)[
+            encoding
+        ]
 
     def query(self) -> str:
         """The query string that names the engine's files (relative to
@@ -152,10 +176,25 @@ class Bundle:
         _write(out / self.lock_path, self.lock_bytes)
         _copy(self.stdlib_file, out / self.stdlib_path)
         pyodide = out / self.pyodide
-        for name in PYODIDE_BOOT_FILES:
+        for name in PYODIDE_FILES:
             _copy(PYODIDE_DIR / name, pyodide / name)
         for name in WEB_FILES:
             _copy(WEB / name, out / name)
+
+
+@functools.cache
+def _sent_bytes(stdlib: Path, lock: bytes, wheel: bytes, rules: bytes) -> dict[str, int]:
+    files = {
+        "pyodide.asm.wasm": (PYODIDE_DIR / "pyodide.asm.wasm").read_bytes(),
+        STDLIB: stdlib.read_bytes(),
+        "pyodide-lock.json": lock,
+        "engine.whl": wheel,
+        "rules.json": rules,
+    }
+    return {
+        encoding: sum(sent_size(name, data, encoding) for name, data in files.items())
+        for encoding in ("", *ENCODINGS)
+    }
 
 
 @functools.cache
@@ -216,6 +255,7 @@ def _wheel_key() -> str:
     digest = hashlib.sha256(_WHEEL_PYPROJECT.encode() + _version().encode())
     digest.update(pyodide_version().encode())  # the lock is Pyodide's own, plus the engine
     digest.update(STDLIB_SCRIPT.read_bytes())  # and the standard library, compiled by it
+    digest.update(STDLIB_FINDER.read_bytes())  # with its finder of the modules left out
     for path in _engine_sources():
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
@@ -270,9 +310,14 @@ def _build_engine_files(dest: Path) -> None:
         run = subprocess.run(command, capture_output=True, text=True, check=False)
         if run.returncode or not lock.is_file():
             raise BuildError(f"pyodide lockfile add-wheels failed:\n{run.stdout}{run.stderr}")
-        entry = json.loads(lock.read_text(encoding="utf-8"))["packages"].get("selfcheck", {})
+        written = json.loads(lock.read_text(encoding="utf-8"))
+        entry = written["packages"].get("selfcheck", {})
         if entry.get("sha256") != _sha(wheel.read_bytes()) or entry.get("depends"):
             raise BuildError(f"the lock's selfcheck entry is not the wheel's: {entry}")
+        # The engine alone: it depends on nothing, and Pyodide's 350 other
+        # packages (119 KB of lock) would be downloaded for nothing.
+        alone = {"info": written["info"], "packages": {"selfcheck": entry}}
+        lock.write_text(json.dumps(alone, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         stdlib = _build_stdlib(wheel.parent)
         dest.mkdir(parents=True, exist_ok=True)
         os.replace(lock, dest / lock.name)  # the wheel last: a folder without it is rebuilt
@@ -281,11 +326,13 @@ def _build_engine_files(dest: Path) -> None:
 
 
 def _build_stdlib(engine: Path) -> Path:
-    """Pyodide's standard library with the modules the self-check imports
-    compiled by Pyodide itself, under Node (``sitebuild/stdlib.mjs``), written
-    into ``engine`` (the folder of the engine's wheel and lock)."""
+    """The modules of Pyodide's standard library that the self-check imports,
+    compiled by Pyodide itself, under Node, and the finder of the others
+    (``sitebuild/stdlib.mjs``), written into ``engine`` (the folder of the
+    engine's wheel and lock)."""
     output = engine / STDLIB
-    command = ["node", str(STDLIB_SCRIPT), str(PYODIDE_DIR), str(engine), str(output)]
+    command = ["node", str(STDLIB_SCRIPT), str(PYODIDE_DIR), str(engine)]
+    command += [str(STDLIB_FINDER), str(output)]
     try:
         run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
     except FileNotFoundError:

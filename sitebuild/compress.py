@@ -87,3 +87,18 @@ def compress_site(site) -> dict:
                 shutil.copystat(path, temporary)
                 os.replace(temporary, target)
     return totals
+
+
+ENCODINGS = {"br": "br", "gzip": "gz"}  # Content-Encoding → the copy's suffix
+
+
+def sent_size(name: str, data: bytes, encoding: str) -> int:
+    """The bytes a host sends for the site's file ``name`` (its ``data``) with
+    that Content-Encoding: the size of the build's copy, when ``compress_site``
+    keeps one, else the file's own; "" (no encoding) is the file's own. A host
+    that compresses on its own, with its own settings, sends about as much."""
+    kind = ENCODINGS.get(encoding)
+    if kind is None or Path(name).suffix not in COMPRESSIBLE or len(data) < MIN_SIZE:
+        return len(data)
+    out = len(_compressed(data, kind))
+    return out if out <= KEEP_BELOW * len(data) else len(data)

@@ -18,6 +18,7 @@ from selfcheck.form import boolean_values
 from selfcheck.formatting import format_number, render_text, source_name
 from selfcheck.ruleset import Question, Rules, Text
 from sitebuild.bundle import Bundle
+from sitebuild.compress import ENCODINGS
 
 STALL_S = 30  # the widget gives up when nothing has arrived for this long
 SLOW_NOTICE_S = 15  # and says the loading is slow after this
@@ -104,7 +105,10 @@ def context(bundle: Bundle, lang: str, page_url, terms: dict | None = None) -> d
         },
         "script_words": {
             **{key.split(".")[-1]: say(key) for key in SCRIPT_WORDS},
-            "progress": progress_texts(bundle.fetched_bytes(), lang),
+            "progress": {
+                encoding: progress_texts(bundle.sent_bytes(encoding), lang)
+                for encoding in ("", *ENCODINGS)
+            },
         },
         "bytes": bundle.fetched_bytes(),
         "engine_cache": bundle.engine_cache(),
@@ -120,7 +124,9 @@ def context(bundle: Bundle, lang: str, page_url, terms: dict | None = None) -> d
 
 def progress_texts(total: int, lang: str) -> list[str]:
     """The download's progress in words, one text per step (the script picks
-    the step; Python writes the sizes: « 2,1 Mo sur 12,3 Mo »)."""
+    the step; Python writes the sizes: « 2,1 Mo sur 4,4 Mo »). ``total``: the
+    bytes that cross the network, which depend on the host: one list per
+    Content-Encoding (the worker says which one the host used)."""
 
     def megabytes(size: float) -> str:
         number = format_number(round(size / 1_000_000, 1), lang, decimals=1)

@@ -89,10 +89,11 @@ function alive() {
 }
 
 // The engine's files downloaded so far, in words the build wrote (Python
-// formats the sizes: "2,1 Mo sur 12,3 Mo").
-function progress(loaded) {
+// formats the sizes: "2,1 Mo sur 4,4 Mo"), for the Content-Encoding the host
+// sends them with (the build wrote one list per encoding it knows).
+function progress(loaded, encoding) {
   alive();
-  const steps = words.progress;
+  const steps = words.progress[encoding] ?? words.progress[""];
   const step = Math.min(steps.length - 1, Math.floor((loaded / Number(root.dataset.bytes)) * (steps.length - 1)));
   progressText.textContent = steps[Math.max(0, step)];
 }
@@ -155,7 +156,7 @@ function start(fromHead = true) {
   const onError = (message) => fail(message ? "worker" : "network", message); // no message: the script did not load
   const onMessage = (data) => {
     if (data.type === "progress") {
-      progress(data.loaded);
+      progress(data.loaded, data.encoding);
     } else if (data.type === "ready") {
       clearTimeout(stallTimer);
       clearTimeout(slowTimer);

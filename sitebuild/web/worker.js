@@ -2,10 +2,12 @@
 // engine package and the rules bundle. It decides nothing itself: every message
 // is answered by selfcheck.form.Session (Python), JSON text in and out.
 //
-// Boots at once from its own URL: worker.js?v=…&pyodide=…&lock=…&stdlib=…&rules=…
+// Boots at once from its own URL: worker.js?v=…&pyodide=…&lock=…&stdlib=…&library=…&rules=…
 // (paths relative to this file), so no message round trip delays the start.
-// The standard library is the build's (sitebuild/stdlib.mjs): Pyodide's own,
-// with the modules the self-check imports already compiled.
+// The standard library is the build's (sitebuild/stdlib.mjs): the modules of
+// Pyodide's own that the self-check imports, compiled. Any other module still
+// imports: its finder (_selfcheck_stdlib, installed first) fetches Pyodide's
+// whole library (`library`) the first time one is asked for.
 // Pyodide boots with the engine's lock file (Pyodide's own, plus the engine
 // wheel and its sha256) and installs the engine with loadPackage: the browser
 // checks the wheel against that sha256 (Subresource Integrity) and refuses an
@@ -97,19 +99,23 @@ for (const name of ["instantiateStreaming", "instantiate", "compileStreaming", "
 
 // Every byte that arrives is told to the page (at most every 100 ms): the page
 // shows the progress, and gives up only when nothing arrives for a while.
+// With it, how the host compresses the files (the Content-Encoding it sends):
+// the page shows the bytes that cross the network, which depend on it.
 let loaded = 0;
 let toldAt = 0;
+let encoding = "";
 
 function tell(force = false) {
   const now = performance.now();
   if (force || now - toldAt > 100) {
     toldAt = now;
-    postMessage({ type: "progress", loaded });
+    postMessage({ type: "progress", loaded, encoding });
   }
 }
 
 function counted(response) {
   if (!response.ok || !response.body) return response;
+  encoding = response.headers.get("content-encoding") || encoding;
   // The bytes are counted on a copy, read alongside: the response itself goes
   // on untouched, so that the browser can still stream the .wasm into its
   // compiler and keep the compiled code for the next visit (a Response built
@@ -138,7 +144,7 @@ function boot(urls) {
   return Promise.race([start(urls), failedDownload]);
 }
 
-async function start({ pyodide: indexURL, lock, stdlib, rules }) {
+async function start({ pyodide: indexURL, lock, stdlib, library, rules }) {
   // Start the rules' download while Pyodide boots.
   const rulesText = download(rules, "text");
   rulesText.catch(() => {});
@@ -156,6 +162,10 @@ async function start({ pyodide: indexURL, lock, stdlib, rules }) {
     stdout: () => {},
     stderr: () => {},
   });
+  if (library) py.pyimport("_selfcheck_stdlib").install(library);
+  // The tests and benchmarks reach the interpreter through the browser's
+  // debugging protocol (no page script can reach a worker's globals).
+  globalThis.selfcheckPython = py;
   // loadPackage does not throw when a package is refused: it leaves it out.
   const problems = [];
   const loaded = await py.loadPackage("selfcheck", {
@@ -186,7 +196,8 @@ const params = new URL(self.location.href).searchParams;
 const here = (name) => new URL(params.get(name) ?? "", self.location.href).href;
 // (Without a standard library named, Pyodide's own, beside it: the page always names one.)
 const stdlib = params.has("stdlib") ? here("stdlib") : undefined;
-boot({ pyodide: here("pyodide"), lock: here("lock"), stdlib, rules: here("rules") }).then(
+const library = params.has("library") ? here("library") : undefined;
+boot({ pyodide: here("pyodide"), lock: here("lock"), stdlib, library, rules: here("rules") }).then(
   () => {
     postMessage({ type: "ready", files: [...used] });
     queue.splice(0).forEach(answer);

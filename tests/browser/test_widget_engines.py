@@ -864,15 +864,29 @@ def left_page_abort(problem: str) -> bool:
 def engine_files(page: PageDriver, built_site) -> list[str]:
     """The engine's files as the page names them: the worker, the rules, the
     engine's wheel, lock and standard library, and every file of the Pyodide folder the build wrote
-    (``.br``/``.gz`` aside: the server chooses those)."""
+    (``.br``/``.gz`` aside: the server chooses those; and Pyodide's full standard
+    library, fetched only for a module the build's leaves out: ``full_library``)."""
     script = page.attribute('script[src*="assets/selfcheck/widget.js"]', "src")
     folder = urljoin(urljoin(page.url, script), ".")
     named = ("data-worker", "data-rules", "data-wheel", "data-lock", "data-stdlib")
     names = [page.attribute(ROOT, name) for name in named]
     pyodide = page.attribute(ROOT, "data-pyodide") or ""
     on_disk = built_site / unquote(urlsplit(urljoin(folder, pyodide)).path).lstrip("/")
-    names += [pyodide + f.name for f in sorted(on_disk.iterdir()) if f.suffix not in (".br", ".gz")]
+    names += [
+        pyodide + f.name
+        for f in sorted(on_disk.iterdir())
+        if f.suffix not in (".br", ".gz") and f.name != FULL_LIBRARY
+    ]
     return [urljoin(folder, name) for name in names if name]
+
+
+FULL_LIBRARY = "python_stdlib.zip"
+
+
+def full_library(page: PageDriver) -> str:
+    script = page.attribute('script[src*="assets/selfcheck/widget.js"]', "src")
+    folder = urljoin(urljoin(page.url, script), ".")
+    return urljoin(folder, (page.attribute(ROOT, "data-pyodide") or "") + FULL_LIBRARY)
 
 
 def built_title(built_site, path: str) -> str:
@@ -912,6 +926,8 @@ def test_offline_after_one_visit(new_driver, built_site, engine_name, capsys):
         # What the privacy page promises: the caches hold the site's own files,
         # never an answer (no fragment, no answer in a query).
         cached = page.call(CACHED_URLS)
+        # Nor the full standard library, which the engine never needed.
+        assert full_library(page) not in cached
         for url in cached:
             parts = urlsplit(url)
             assert url.startswith(site.base_url) and not parts.fragment, url
