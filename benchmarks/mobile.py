@@ -52,11 +52,7 @@ import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from run import (  # noqa: E402
+from run import (
     ARGS,
     CHROMIUM,
     FRAGMENT,
@@ -66,8 +62,9 @@ from run import (  # noqa: E402
     site_with_bench_pages,
     timed_load,
 )
+from support.paths import BENCHMARKS
 
-from sitebuild import serve  # noqa: E402
+from sitebuild import serve
 
 CPU_SLOWDOWN = 4
 LINK_BYTES_PER_S = PHONE_LINK["downloadThroughput"]
@@ -284,7 +281,7 @@ def main(argv=None) -> int:
             )
         for host, size in site["hosts_bytes"].items():
             print(f"  a cold visit from a host that {host}: {size / 1e6:.2f} MB")
-    out = HERE / "results"
+    out = BENCHMARKS / "results"
     out.mkdir(exist_ok=True)
     (out / "mobile.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0

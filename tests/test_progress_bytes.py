@@ -13,12 +13,13 @@ import re
 from pathlib import Path
 
 import pytest
+from support.paths import site_dir
 
 from selfcheck import words
 from selfcheck.formatting import format_number
 from sitebuild import bundle
 
-SITE = Path(__file__).resolve().parents[1] / "site"
+SITE = site_dir()
 COPIES = {"br": ".br", "gzip": ".gz", "": None}
 
 
