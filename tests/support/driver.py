@@ -186,8 +186,8 @@ class PageDriver:
                 self.wait_for(f"{ROOT}[data-state={css_string(state)}]", timeout)
             except TimeoutError as error:
                 raise TimeoutError(f"{error}; the widget: {self.call(WIDGET_STATE)}") from None
-        if state == "ready":
-            self.wait_for(f"{RESULT}[data-answers]")
+        if state == "ready":  # the boot's first evaluation: part of the boot
+            self.wait_for(f"{RESULT}[data-answers]", timeout)
         return self
 
     def reload(self, state: str | None = "ready", timeout: float = READY_TIMEOUT):
@@ -529,13 +529,15 @@ class MarionettePage(PageDriver):
         from marionette_driver.errors import MarionetteException
 
         self.call(self._RELOAD)
-        deadline = time.monotonic() + STEP_TIMEOUT
+        # As long as Marionette's own navigation waits for a page to load.
+        timeout = self.marionette.timeout.page_load
+        deadline = time.monotonic() + timeout
         while True:
             with contextlib.suppress(MarionetteException):  # between two documents
                 if self.marionette.execute_script(self._RELOADED, sandbox=None):
                     return
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{STEP_TIMEOUT:.0f} s and the page did not reload")
+                raise TimeoutError(f"{timeout:.0f} s and the page did not reload")
             time.sleep(self.POLL)
 
     def problems(self) -> list[str]:
