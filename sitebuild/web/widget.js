@@ -77,6 +77,9 @@ const evaluate = (answers) => ask("answers", answers ?? {});
 
 // The boot gives up when its downloads stall (no byte, no step, for a while),
 // not after a total time: on a slow phone link it takes minutes, and goes on.
+// While no download is under way (the worker says "working": it compiles the
+// runtime, starts Python), nothing can stall: a slow or busy device takes what
+// it takes.
 let stallTimer;
 const slowTimer = setTimeout(() => {
   if (root.dataset.state === "loading") progressText.textContent = words.slow;
@@ -157,6 +160,8 @@ function start(fromHead = true) {
   const onMessage = (data) => {
     if (data.type === "progress") {
       progress(data.loaded, data.encoding);
+    } else if (data.type === "working") {
+      clearTimeout(stallTimer);
     } else if (data.type === "ready") {
       clearTimeout(stallTimer);
       clearTimeout(slowTimer);

@@ -14,6 +14,7 @@
 // altered one, which then never runs.
 // In:  {id, kind: "answers" | "form", json, lang}
 // Out: {type: "ready"} | {type: "error", reason, message}
+//      {type: "progress", loaded} | {type: "working"} (no download under way)
 //      {id, json} | {id, error}
 
 const PYTHON = "from selfcheck.form import Session\nSession";
@@ -51,10 +52,12 @@ const used = new Set([self.location.href]);
 globalThis.fetch = async (resource, options) => {
   const url = String(resource?.url ?? resource);
   used.add(new URL(url, self.location.href).href);
+  downloadStarted();
   let response;
   try {
     response = await nativeFetch(resource, options);
   } catch (error) {
+    downloadEnded();
     // A file fetched with its sha256 (the engine's wheel) that fails: refused by
     // the integrity check if it downloads fine without it.
     const reason = options?.integrity && (await downloads(resource)) ? "integrity" : "network";
@@ -104,6 +107,21 @@ for (const name of ["instantiateStreaming", "instantiate", "compileStreaming", "
 let loaded = 0;
 let toldAt = 0;
 let encoding = "";
+// Downloads under way. When none is, the worker computes (compiles the
+// runtime, starts Python, installs the engine): nothing is awaited from the
+// network, and however long a slow or busy device takes, the boot has not
+// stalled; the page is told so ("working"), and a new download tells it again.
+let downloading = 0;
+
+function downloadStarted() {
+  downloading += 1;
+  tell(true);
+}
+
+function downloadEnded() {
+  downloading -= 1;
+  if (downloading === 0) postMessage({ type: "working" });
+}
 
 function tell(force = false) {
   const now = performance.now();
@@ -114,7 +132,10 @@ function tell(force = false) {
 }
 
 function counted(response) {
-  if (!response.ok || !response.body) return response;
+  if (!response.ok || !response.body) {
+    downloadEnded();
+    return response;
+  }
   encoding = response.headers.get("content-encoding") || encoding;
   // The bytes are counted on a copy, read alongside: the response itself goes
   // on untouched, so that the browser can still stream the .wasm into its
@@ -130,7 +151,9 @@ function counted(response) {
     }
     tell(true);
   };
-  count().catch(() => {});
+  count()
+    .catch(() => {})
+    .finally(downloadEnded);
   return response;
 }
 

@@ -20,8 +20,10 @@ The interface, in the words of a test:
 - ``wait_until(function, arg)`` until ``call(function, arg)`` gives something truthy
 - ``click(selector)``           a real click (radios, buttons)
 - ``fill(selector, text)``      type ``text`` into an empty text field, then Tab out
-- ``type_keys(selector, text)`` type ``text`` key by key at the end of a field, the focus
-  staying in it (one key event and one ``input`` event per character)
+- ``type_keys(selector, text, gap=0, then=None)`` type ``text`` key by key at the end
+  of a field, the focus staying in it (one key event and one ``input`` event per
+  character), ``gap`` seconds between two keys, then the key ``then`` (``"Enter"``)
+  at once: one command, whose pauses the browser's side keeps
 - ``press(selector, key)``      one key (``"Enter"``, ``"Tab"``) in the focused field
 - ``press_focused(key)``       one key to whatever has the focus (a window that
   is not the focused one has no ``:focus`` in WebKit)
@@ -88,6 +90,20 @@ AWAIT_RENDER = """() => {
   observer.observe(result, { attributes: true, attributeFilter: ['data-answers'] });
 }"""
 RENDERED = "() => window.__rendered"
+# Where the widget is, for a wait that timed out: its state, the error's reason
+# shown (a stall, a network error…), the status line while it loads.
+WIDGET_STATE = """() => {
+  const root = document.querySelector('#selfcheck');
+  if (!root) return 'no #selfcheck on ' + location.href;
+  const shown = [...root.querySelectorAll('#selfcheck-error [data-reason]')]
+    .filter((p) => !p.hidden).map((p) => p.dataset.reason);
+  const status = document.querySelector('#selfcheck-status');
+  return { state: root.dataset.state, reason: shown, status: status && status.textContent.trim() };
+}"""
+# A field focused as WebDriver's Element Send Keys focuses it: the caret at the end.
+FOCUS_AT_END = """const field = arguments[0];
+field.focus();
+field.setSelectionRange(field.value.length, field.value.length);"""
 # Playwright's key names → Selenium's ``Keys`` attributes.
 SELENIUM_KEYS = {"Enter": "ENTER", "Tab": "TAB", "Escape": "ESCAPE"}
 
@@ -126,7 +142,14 @@ class PageDriver:
     def fill(self, selector: str, text: str) -> None:
         raise NotImplementedError
 
-    def type_keys(self, selector: str, text: str) -> None:
+    def type_keys(
+        self, selector: str, text: str, gap: float = 0.0, then: str | None = None
+    ) -> None:
+        """``text`` key by key at the end of the field, ``gap`` s between two keys,
+        then the key ``then`` if any, the focus staying in the field. The keys and
+        pauses go to the browser's side in one command: a round trip from here
+        per key, on a busy machine, can stretch a pause past what the test means
+        (a typist who has not stopped typing)."""
         raise NotImplementedError
 
     def press(self, selector: str, key: str) -> None:
@@ -159,9 +182,12 @@ class PageDriver:
         the engine gives once booted lands after the state changes, and a test
         that starts listening in between would hear it."""
         if state:
-            self.wait_for(f"{ROOT}[data-state={css_string(state)}]", timeout)
-        if state == "ready":
-            self.wait_for(f"{RESULT}[data-answers]")
+            try:
+                self.wait_for(f"{ROOT}[data-state={css_string(state)}]", timeout)
+            except TimeoutError as error:
+                raise TimeoutError(f"{error}; the widget: {self.call(WIDGET_STATE)}") from None
+        if state == "ready":  # the boot's first evaluation: part of the boot
+            self.wait_for(f"{RESULT}[data-answers]", timeout)
         return self
 
     def reload(self, state: str | None = "ready", timeout: float = READY_TIMEOUT):
@@ -254,8 +280,14 @@ class PlaywrightPage(PageDriver):
         field.fill(text)
         field.press("Tab")
 
-    def type_keys(self, selector: str, text: str) -> None:
-        self.page.locator(selector).press_sequentially(text)
+    def type_keys(
+        self, selector: str, text: str, gap: float = 0.0, then: str | None = None
+    ) -> None:
+        field = self.page.locator(selector)
+        # Playwright's driver keeps the delay between keys itself.
+        field.press_sequentially(text, delay=gap * 1000)
+        if then:
+            field.press(then)
 
     def press(self, selector: str, key: str) -> None:
         self.page.locator(selector).press(key)
@@ -345,10 +377,24 @@ Promise.resolve().then(() => (%s)(arg)).then(
         field.clear()
         field.send_keys(text + Keys.TAB)
 
-    def type_keys(self, selector: str, text: str) -> None:
-        # WebDriver puts the caret at the end of a field it focuses, and leaves
-        # it where it is in the field already focused.
-        self._in_view(selector).send_keys(text)
+    def type_keys(
+        self, selector: str, text: str, gap: float = 0.0, then: str | None = None
+    ) -> None:
+        from selenium.webdriver.common.actions.action_builder import ActionBuilder
+        from selenium.webdriver.common.keys import Keys
+
+        self.driver.execute_script(FOCUS_AT_END, self._in_view(selector))
+        # The W3C actions of one command: the keyboard's pauses are WebKitWebDriver's.
+        builder = ActionBuilder(self.driver)
+        keys = builder.key_action
+        for i, char in enumerate(text):
+            if i and gap:
+                keys.pause(gap)
+            keys.key_down(char).key_up(char)
+        if then:
+            key = getattr(Keys, SELENIUM_KEYS[then])
+            keys.key_down(key).key_up(key)
+        builder.perform()
 
     def press(self, selector: str, key: str) -> None:
         from selenium.webdriver.common.keys import Keys
@@ -443,8 +489,25 @@ class MarionettePage(PageDriver):
         field.clear()
         field.send_keys(text + Keys.TAB)
 
-    def type_keys(self, selector: str, text: str) -> None:
-        self._in_view(selector).send_keys(text)
+    def type_keys(
+        self, selector: str, text: str, gap: float = 0.0, then: str | None = None
+    ) -> None:
+        from marionette_driver.keys import Keys
+        from marionette_driver.marionette import ActionSequence
+
+        self.marionette.execute_script(
+            FOCUS_AT_END, script_args=[self._in_view(selector)], sandbox=None
+        )
+        # The W3C actions of one command: the keyboard's pauses are Firefox's.
+        keys = ActionSequence(self.marionette, "key", "keyboard")
+        for i, char in enumerate(text):
+            if i and gap:
+                keys.pause(round(gap * 1000))
+            keys.key_down(char).key_up(char)
+        if then:
+            key = getattr(Keys, SELENIUM_KEYS[then])
+            keys.key_down(key).key_up(key)
+        keys.perform()
 
     def press(self, selector: str, key: str) -> None:
         from marionette_driver.keys import Keys
@@ -466,13 +529,15 @@ class MarionettePage(PageDriver):
         from marionette_driver.errors import MarionetteException
 
         self.call(self._RELOAD)
-        deadline = time.monotonic() + STEP_TIMEOUT
+        # As long as Marionette's own navigation waits for a page to load.
+        timeout = self.marionette.timeout.page_load
+        deadline = time.monotonic() + timeout
         while True:
             with contextlib.suppress(MarionetteException):  # between two documents
                 if self.marionette.execute_script(self._RELOADED, sandbox=None):
                     return
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{STEP_TIMEOUT:.0f} s and the page did not reload")
+                raise TimeoutError(f"{timeout:.0f} s and the page did not reload")
             time.sleep(self.POLL)
 
     def problems(self) -> list[str]:
