@@ -1156,14 +1156,17 @@ def test_the_widgets_own_terms_are_explained_beside_them_from_the_glossary(site,
     terms = read_terms(REPO / "docs" / "includes" / f"abbreviations.{lang}.md")
     page = html.unescape(page_html(site, lang, "autodiagnostic"))
     glossary = page_text(site, lang, "glossaire")
-    for key, block in (("engine", r'<p class="selfcheck-status"[^>]*>'), ("reliability", None)):
+    for key, block in (("engine", r'<div class="selfcheck-status"[^>]*>'), ("reliability", None)):
         term = words.text(lang, f"widget.{key}_term")
         assert term in terms, f"{lang}: the glossary does not explain « {term} »"
         shown = f"<dfn>{term}</dfn>{colon(lang)} {terms[term]}"
         assert shown in page, f"{lang}: « {term} » is not explained in the self-check"
-        if block:  # beside its first use: in the same paragraph
-            paragraph = re.search(block + r"(.*?)</p>", page, re.S)
+        if block:  # beside its first use: in the same box
+            paragraph = re.search(block + r"(.*?)</div>", page, re.S)
             assert paragraph and term in paragraph[1] and shown in paragraph[1], paragraph
+            # … but out of the live region, which is read again at each change
+            live = re.search(r'role="status">(.*?)</p>', paragraph[1], re.S)
+            assert live and "<dfn>" not in live[1], paragraph[1]
         assert term.lower() in glossary.lower(), f"{lang}: no « {term} » in the glossary"
     # The sentence waiting for the engine's result names it with its explanation.
     waiting = re.search(r'<p class="selfcheck-waiting">(.*?)</p>', page, re.S)[1]

@@ -5,7 +5,8 @@ with the page at its top, ``getBoundingClientRect`` of
 - the home page's button to the self-check: wholly on the first screen;
 - the self-check's first question: its question (legend) and its first answer
   option wholly on the first screen, while the engine loads and once it is
-  ready (the engine's status must not push it down);
+  ready, at the same place (the engine's status must not push it down, nor
+  its end pull it up);
 - the plain-words page's first link to the self-check: wholly on the first screen;
 
 and, on each of them, the fund's notice (the fund is closed) first and whole,
@@ -114,3 +115,9 @@ def test_the_first_question_is_on_a_phones_first_screen(phone, served, lang):
         print(f"\n  [{lang} {state}] question: {seen['legend']}, first option: {seen['option']}")
         on_first_screen(seen, "legend")
         on_first_screen(seen, "option")
+    # Nothing above it came or went when the engine became ready: it did not
+    # move (in every engine; the layout-shift entries are Chromium's only).
+    assert (ready["legend"]["top"], ready["option"]["top"]) == (
+        loading["legend"]["top"],
+        loading["option"]["top"],
+    ), (loading, ready)
