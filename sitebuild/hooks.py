@@ -18,7 +18,8 @@
 - ``on_post_page`` (and the 404 pages' ``on_post_template``) moves the
   ``autocomplete="off"`` of Material's toggles (``input.md-toggle``,
   checkboxes, where HTML does not allow it: the Nu Html Checker's one error
-  here) to a form of their own, which keeps Firefox from restoring them.
+  here) to a form of their own, which keeps Firefox from restoring them, and
+  hides the theme's inline icons (``<svg>``) from assistive technologies.
 - Sub-paths: ``site_url`` comes from ``SITE_URL`` (mkdocs.yml); the home pages'
   language links are made relative like every other link; without a public
   address no sitemap is written.
@@ -68,8 +69,20 @@ def valid_toggles(html: str) -> str:
     return html
 
 
+# The theme's icons, inlined as <svg>: each sits beside a text or in a link or
+# button that has its own name, so each is decorative, hidden from assistive
+# technologies (RGAA 1.2). An <svg> that says what it is (role, aria-label)
+# is left as it is.
+DECORATIVE_SVG = re.compile(r"<svg(?![^>]*\b(?:aria-hidden|aria-label|aria-labelledby|role)=)")
+
+
+def decorative_icons(html: str) -> str:
+    """``html`` with every unnamed inline ``<svg>`` hidden from assistive technologies."""
+    return DECORATIVE_SVG.sub('<svg aria-hidden="true" focusable="false"', html)
+
+
 def on_post_page(output, page, config, **kwargs):
-    return valid_toggles(output)
+    return decorative_icons(valid_toggles(output))
 
 
 def on_config(config, **kwargs):
@@ -238,7 +251,7 @@ def on_post_template(output_content, template_name, config, **kwargs):
         return ""
     if template_name != "404.html":
         return output_content
-    output_content = valid_toggles(output_content)
+    output_content = decorative_icons(valid_toggles(output_content))
     i18n = config.plugins.get("i18n")
     language = config.theme["language"]
     default = getattr(i18n, "default_language", None) or language

@@ -15,11 +15,14 @@ from markupsafe import Markup
 
 from selfcheck import words
 from selfcheck.form import boolean_values
-from selfcheck.formatting import format_number, render_text, source_name
+from selfcheck.formatting import colon, format_number, render_text, source_name
 from selfcheck.ruleset import Question, Rules, Text
 from sitebuild.bundle import Bundle
 from sitebuild.compress import ENCODINGS
 
+# Terms of the widget's own words explained beside their first use, from the
+# glossary (docs/includes/abbreviations.<lang>.md): widget.<key>_term.
+DEFINED = ("engine", "reliability")
 STALL_S = 30  # the widget gives up when nothing has arrived for this long
 SLOW_NOTICE_S = 15  # and says the loading is slow after this
 PROGRESS_STEPS = 50  # the progress texts written for the script: 0 %, 2 %, … 100 %
@@ -66,7 +69,9 @@ def context(bundle: Bundle, lang: str, page_url, terms: dict | None = None) -> d
                 }
                 for i in found.get("sources", ())
             ],
-            "confidence": say("result.where_confidence", level=say(f"levels.{level}"))
+            "confidence": explain(
+                say("result.where_confidence", level=say(f"levels.{level}")), terms or {}
+            )
             if level
             else "",
         }
@@ -100,9 +105,13 @@ def context(bundle: Bundle, lang: str, page_url, terms: dict | None = None) -> d
         "disclaimer": text(rules["result"]["disclaimer"]),
         "criteria_page": page_url(rules["pages"]["criteria"]),
         "error_reasons": {
-            reason: words.text(lang, f"widget.error_reasons.{reason}", seconds=STALL_S)
+            reason: explain(
+                words.text(lang, f"widget.error_reasons.{reason}", seconds=STALL_S), terms or {}
+            )
             for reason in words.entry(lang, "widget.error_reasons")
         },
+        "result_waiting": explain(say("widget.result_waiting"), terms or {}),
+        "define": {key: define(lang, key, terms or {}) for key in DEFINED},
         "script_words": {
             **{key.split(".")[-1]: say(key) for key in SCRIPT_WORDS},
             "progress": {
@@ -120,6 +129,17 @@ def context(bundle: Bundle, lang: str, page_url, terms: dict | None = None) -> d
         "stall_ms": STALL_S * 1000,
         "slow_ms": SLOW_NOTICE_S * 1000,
     }
+
+
+def define(lang: str, key: str, terms: dict[str, str]) -> dict | None:
+    """A term the widget uses (``widget.<key>_term``) with the glossary's short
+    explanation, shown beside its first use (the result's reliability, the
+    engine's download). None when the glossary does not explain it (a fund's
+    site without the glossary's file)."""
+    term = words.text(lang, f"widget.{key}_term")
+    if term not in terms:
+        return None
+    return {"term": term, "text": terms[term], "colon": colon(lang)}
 
 
 def progress_texts(total: int, lang: str) -> list[str]:

@@ -14,6 +14,9 @@ reviewed in:
   ``<script type="application/json">`` (Material's ``__config``, the widget's
   word catalogue): a data block, which a browser never runs, so the policy does
   not apply to it.
+
+RGAA 4.1: 8.2
+(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations

@@ -1014,3 +1014,33 @@ def test_the_plain_words_page_links_to_the_self_check_before_its_first_section(s
     first_link = article.find('href="../autodiagnostic/"')
     assert first_link != -1, "no link to the self-check"
     assert first_link < article.index("<h2"), "the first link to the self-check is below a section"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_widgets_own_terms_are_explained_beside_them_from_the_glossary(site, lang):
+    """« moteur d'évaluation » (the download's status) and « Fiabilité » (the
+    result's reliability line and each criterion's) are explained where the
+    widget uses them, with the glossary's own short text (one home), and the
+    glossary page explains them at length."""
+    from selfcheck.formatting import colon
+    from sitebuild.widget import read_terms
+
+    terms = read_terms(REPO / "docs" / "includes" / f"abbreviations.{lang}.md")
+    page = html.unescape(page_html(site, lang, "autodiagnostic"))
+    glossary = page_text(site, lang, "glossaire")
+    for key, block in (("engine", r'<div class="selfcheck-status"[^>]*>'), ("reliability", None)):
+        term = words.text(lang, f"widget.{key}_term")
+        assert term in terms, f"{lang}: the glossary does not explain « {term} »"
+        shown = f"<dfn>{term}</dfn>{colon(lang)} {terms[term]}"
+        assert shown in page, f"{lang}: « {term} » is not explained in the self-check"
+        if block:  # beside its first use: in the same box
+            paragraph = re.search(block + r"(.*?)</div>", page, re.S)
+            assert paragraph and term in paragraph[1] and shown in paragraph[1], paragraph
+            # … but out of the live region, which is read again at each change
+            live = re.search(r'role="status">(.*?)</p>', paragraph[1], re.S)
+            assert live and "<dfn>" not in live[1], paragraph[1]
+        assert term.lower() in glossary.lower(), f"{lang}: no « {term} » in the glossary"
+    # The sentence waiting for the engine's result names it with its explanation.
+    waiting = re.search(r'<p class="selfcheck-waiting">(.*?)</p>', page, re.S)[1]
+    engine = words.text(lang, "widget.engine_term")
+    assert f'title="{terms[engine]}">{engine}</abbr>' in waiting, waiting

@@ -14,7 +14,13 @@
 // - "Back to top" from the keyboard brings the focus back to the top;
 // - the first use of each glossary term on a page (<abbr>, appended from
 //   docs/includes/abbreviations.*.md) takes the focus, so that its
-//   explanation, shown by Material on hover, shows on focus too (WCAG 1.4.13).
+//   explanation, shown by Material on hover, shows on focus too, and Escape
+//   closes it (WCAG 1.4.13);
+// - Material's single-key shortcuts (f, s and / to search; p, n, comma and
+//   full stop for the previous or next page) are turned off: a speech-input
+//   user saying a word, or a reader with a tremor, would trigger them without
+//   meaning to, and they could be neither changed nor turned off (WCAG 2.1.4,
+//   RGAA 12.10). The search stays one Tab or click away.
 (() => {
   "use strict"; // a classic script
 
@@ -96,6 +102,13 @@
       target.click();
       return;
     }
+    if (event.key === "Escape" && document.querySelector(".md-tooltip2--active")) {
+      // A glossary explanation shown on focus or hover closes with Escape,
+      // the focus staying where it is (WCAG 1.4.13, RGAA 10.13); the next
+      // focus or hover shows explanations again.
+      document.documentElement.dataset.tooltipDismissed = "";
+      return;
+    }
     if (event.key !== "Escape" || search?.checked) return;
     if (toc?.checked && sidebar?.contains(target)) {
       toc.click();
@@ -103,6 +116,28 @@
       drawer.click();
       focusIfShown(menuButton);
     }
+  });
+
+  // Material listens on window, in the bubbling phase: a listener on window in
+  // the capturing phase comes first and stops those keys there, where the
+  // focus is not on a field (in a field, Material leaves them to the typing).
+  const SHORTCUTS = new Set(["f", "s", "/", "p", ",", "n", "."]);
+  const editable = (el) =>
+    el instanceof HTMLElement && (el.isContentEditable || /^(input|textarea|select)$/i.test(el.tagName));
+  window.addEventListener(
+    "keydown",
+    (event) => {
+      if (event.metaKey || event.ctrlKey || event.altKey) return;
+      if (!SHORTCUTS.has(event.key) || editable(event.target)) return;
+      event.stopImmediatePropagation();
+    },
+    true,
+  );
+
+  const showTooltipsAgain = () => delete document.documentElement.dataset.tooltipDismissed;
+  document.addEventListener("focusin", showTooltipsAgain);
+  document.addEventListener("pointerover", (event) => {
+    if (event.target instanceof Element && event.target.closest("abbr[title]")) showTooltipsAgain();
   });
 
   const terms = new Set();
