@@ -848,18 +848,6 @@ SEARCH_READY = """async () => {
 }"""
 
 
-def left_page_abort(problem: str) -> bool:
-    """WebKit logs, as an unhandled rejection of Material's search worker, the
-    loading of lunr's language scripts that it cuts short when the page is left
-    (seen only when the test leaves the reloaded page at once; with a pause
-    before leaving, nothing is logged); Firefox, as an error of that worker's
-    script, NS_BINDING_ABORTED (seen on a busy machine, where the worker is
-    still loading them when the test moves on). That the scripts load offline
-    is checked on its own (SEARCH_READY)."""
-    aborted = "NetworkError: Load failed" in problem or problem.endswith(": NS_BINDING_ABORTED")
-    return aborted and "/workers/search." in problem
-
-
 def engine_files(page: PageDriver, built_site) -> list[str]:
     """The engine's files as the page names them: the worker, the rules, the
     engine's wheel, lock and standard library, and every file of the Pyodide folder the build wrote
@@ -951,7 +939,7 @@ def test_offline_after_one_visit(new_driver, built_site, engine_name, capsys):
         read = page.call(PAGE_READ)
         assert read == {"lang": "en", "title": built_title(built_site, never_visited), "h1": True}
         assert page.call(SEARCH_READY) == "ready"  # search works offline too
-        problems = [p for p in page.problems() if not left_page_abort(p)]
+        problems = page.problems()
         assert not problems, f"{page.engine}:\n  " + "\n  ".join(problems)
         assert page.call(STORED) == 0
         for path in site.requests:
