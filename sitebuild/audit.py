@@ -1,4 +1,4 @@
-"""The site's RGAA 4.1 internal audit (accessibility/rgaa-4.1.yaml): read,
+"""The site's RGAA 4.1 internal audit (sitebuild/rgaa-4.1.yaml): read,
 checked, and summed up for the accessibility statement.
 
 The grid holds every criterion of RGAA 4.1, C, NC or NA. The rate is the share
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-AUDIT = Path(__file__).resolve().parent.parent / "accessibility" / "rgaa-4.1.yaml"
+AUDIT = Path(__file__).resolve().parent / "rgaa-4.1.yaml"
 # RGAA 4.1: how many criteria each of its 13 themes has (106 in all).
 THEMES = (9, 2, 3, 13, 8, 2, 5, 10, 4, 14, 13, 11, 12)
 CRITERIA = tuple(

@@ -1,4 +1,4 @@
-"""The RGAA 4.1 internal audit (accessibility/rgaa-4.1.yaml) and the
+"""The RGAA 4.1 internal audit (sitebuild/rgaa-4.1.yaml) and the
 accessibility statement generated from it.
 
 - the grid holds exactly RGAA 4.1's 106 criteria, each C, NC or NA with its

@@ -16,7 +16,7 @@ reviewed in:
   not apply to it.
 
 RGAA 4.1: 8.2
-(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
+(the criteria of sitebuild/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The audit's sample (accessibility/rgaa-4.1.yaml, ``sample``: every page, French
+"""The audit's sample (sitebuild/rgaa-4.1.yaml, ``sample``: every page, French
 and English) in Debian Chromium, for what a reader's own settings and tools
 change:
 
@@ -24,7 +24,7 @@ change:
   what is next to them (3.3).
 
 RGAA 4.1: 1.2, 3.3, 10.4, 10.5, 10.6, 10.11, 10.12, 10.13, 12.10
-(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
+(the criteria of sitebuild/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ what it reads. Tests assert the phrases in order:
 - the recap's "Modifier" links have distinct names, each with its question.
 
 RGAA 4.1: 3.1, 6.1, 7.1, 7.5
-(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
+(the criteria of sitebuild/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Then the phone navigation is driven with the keyboard only: the menu, a link of
 the menu, and the language switcher.
 
 RGAA 4.1: 1.1, 3.2, 5.6, 6.2, 8.3, 8.4, 8.5, 9.1, 9.2, 9.3, 10.11, 12.6, 12.7, 12.8, 12.11
-(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
+(the criteria of sitebuild/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations

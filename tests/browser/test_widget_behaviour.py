@@ -21,7 +21,7 @@ In Debian Chromium, on the built self-check page:
 The fund-specific answers come from the rules and the corpus.
 
 RGAA 4.1: 11.10
-(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
+(the criteria of sitebuild/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations

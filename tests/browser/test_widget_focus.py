@@ -14,7 +14,7 @@ tests/support/driver.py), at 1280×800 and on a 360×740 phone, fr and en:
   the buttons and the bar — at least 44 px tall.
 
 RGAA 4.1: 7.3, 10.7, 12.8, 12.9
-(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
+(the criteria of sitebuild/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ The expected texts are the Python engine's and the rules' own, rendered in
 CPython: the widget only moves them.
 
 RGAA 4.1: 11.10, 11.11
-(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
+(the criteria of sitebuild/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations

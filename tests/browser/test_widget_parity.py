@@ -29,7 +29,7 @@ The pages have a strict Content Security Policy: wait on selectors or call
 ``page.evaluate`` with a function, never ``wait_for_function("…")``.
 
 RGAA 4.1: 1.1, 3.2, 6.2, 7.2, 7.3, 9.3, 11.1, 12.8
-(the criteria of accessibility/rgaa-4.1.yaml whose method names this module's tests).
+(the criteria of sitebuild/rgaa-4.1.yaml whose method names this module's tests).
 """
 
 from __future__ import annotations
