@@ -364,7 +364,10 @@ class Engine:
         if verdict != "ineligible" and result["amount_options"]:
             line = "result.amount_line" if verdict == "eligible" else "result.amount_possible"
             amount = words.text(lang, line, amount=self.amount_text(result, lang))
-        headline = render_text(rules, rules["result"]["verdicts"][verdict], lang)
+        # a result resting on a point of low confidence says « peut-être »
+        low = rules["result"].get("verdicts_low", {}) if result["confidence"] == "low" else {}
+        said_as = low.get(verdict) or rules["result"]["verdicts"][verdict]
+        headline = render_text(rules, said_as, lang)
         # What the live region says once the answers settle: the verdict, and
         # the amount, or the conditions that were not met.
         said = [headline, amount]

@@ -350,3 +350,22 @@ def test_text_says_what_another_reading_would_have_answered(
     assert VERDICT_WORDS[lang][verdict] in done.stdout.splitlines()
     assert RELIABILITY[lang].format(level=level[lang]) in done.stdout
     assert (OTHER_YES[lang] in done.stdout) is other_yes
+
+
+MAYBE_WORDS = {
+    "fr": "Vous remplissiez peut-être les conditions en avril 2020.",
+    "en": "You may have qualified in April 2020.",
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_text_says_maybe_when_the_least_sure_point_is_low(lang):
+    """Eligible through "no opening of rights in 2019" alone (Le Film
+    Français only, low): « peut-être », not « probablement »."""
+    answers = {"statut": "artiste", "jours_travailles": 20, "droits_ouverts_2019": False}
+    done = check(json.dumps(answers), "--lang", lang)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert MAYBE_WORDS[lang] in lines
+    assert VERDICT_WORDS[lang]["eligible"] not in lines
+    assert RELIABILITY[lang].format(level={"fr": "faible", "en": "low"}[lang])[:-1] in done.stdout
