@@ -407,6 +407,23 @@ def _semantic_problems(data: dict):
 
     yield from refs({k: v for k, v in data.items() if k != "sources"}, ())
 
+    # passages of the sources: each printed by a known source, each named by
+    # what rests on it
+    quotes = data.get("quotes", [])
+    yield from _duplicates(quotes, "quotes")
+    for i, passage in enumerate(quotes):
+        if passage["source"] not in sources:
+            yield ("quotes", i, "source"), f"unknown source {quoted(passage['source'])}"
+    named = {q["id"] for q in quotes}
+    for section in ("criteria", "readings"):
+        for i, item in enumerate(data.get(section, [])):
+            for j, ref in enumerate(item.get("quotes", [])):
+                if ref not in named:
+                    yield (section, i, "quotes", j), f"unknown quote {quoted(ref)}"
+    for j, ref in enumerate(data["amount"].get("quotes", [])):
+        if ref not in named:
+            yield ("amount", "quotes", j), f"unknown quote {quoted(ref)}"
+
     for qi, question in enumerate(data["questions"]):
         kind, has_options = question["type"], "options" in question
         if kind == "choice" and not has_options:

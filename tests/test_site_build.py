@@ -371,6 +371,10 @@ def test_criteria_page_follows_a_change_of_the_rules_file(tmp_path):
         # The worked examples quote the test cases' answers (12 days among
         # them), not the threshold: left out of this check.
         text = re.sub(re.escape(words.text(lang, "pages.examples")) + "[^¶]*", "", page.text)
+        # The sources' passages are verbatim (« au moins 12 jours »): a changed
+        # threshold leaves what a source printed as it was.
+        for said in sorted((q["text"] for q in changed["quotes"]), key=len, reverse=True):
+            text = text.replace(normalise(words.typeset(said, lang)), "")
         for name in ("jours_minimum", "plafond_ressources"):
             old = format_parameter(original, name, lang)
             new = format_parameter(changed, name, lang)
@@ -566,7 +570,7 @@ NB = "\u00a0"
 CHECKED = [
     # Le Film Français wrote « en contrat CDD ou CDDU » (fund-facts §1.1 c).
     ("fr", "faq", [f"«{NB}en contrat CDD ou CDDU{NB}»"], [f"«{NB}en CDD ou CDDU{NB}»"]),
-    ("en", "faq", ['"en contrat CDD ou CDDU"'], ['"en CDD ou CDDU"']),
+    ("en", "faq", ["“en contrat CDD ou CDDU”"], ["“en CDD ou CDDU”"]),
     # The standfirst is not the headline; KultureGeek's « hors productions Netflix ».
     ("fr", "faq", ["hors productions Netflix"], ["Seul un titre de mind.eu.com"]),
     ("en", "faq", ["hors productions Netflix"], ["Only a mind.eu.com headline"]),
@@ -860,7 +864,7 @@ PLAIN_WORDS_NAV = {"fr": "En mots simples", "en": "In plain words"}
 # with intellectual disabilities, which the page has not had.
 NOT_LABELLED = {
     "fr": (f"ne porte pas le nom «{NB}FALC{NB}»", "handicap intellectuel"),
-    "en": ('this page is not called "easy-to-read"', "intellectual disability"),
+    "en": ("this page is not called “easy-to-read”", "intellectual disability"),
 }
 
 
@@ -986,7 +990,7 @@ def test_the_home_page_and_the_self_check_link_to_the_plain_words_page(site, lan
                 "sessionStorage",
                 "in the tab",
                 "Nothing is kept after the tab is closed",
-                '"Clear my answers"',
+                "“Clear my answers”",
                 "never sent to the server",
             ],
         ),
@@ -1142,3 +1146,93 @@ def test_the_plain_words_page_links_to_the_self_check_before_its_first_section(s
     first_link = article.find('href="../autodiagnostic/"')
     assert first_link != -1, "no link to the self-check"
     assert first_link < article.index("<h2"), "the first link to the self-check is below a section"
+
+
+# ---------------------------------------------------------------------------
+# Passages of the sources: written once, in the rules file (quotes:)
+
+# What a page's Markdown quotes: between « », “ ”, straight double quotes, or
+# as a block quote's line (not its attribution, which starts with a dash).
+QUOTED = re.compile(r"«\s*([^»]+?)\s*»|“([^”]+)”|\"([^\"\n]+)\"|^>\s+(?![—-])(.+)$", re.M)
+# Shorter than this, a quoted phrase is a key term (« entre septembre 2019 et
+# février 2020 »), not a passage.
+PASSAGE_MIN = 40
+
+
+def _plain_quote(text: str) -> str:
+    return normalise(text.replace("\u00a0", " ").replace("\u2019", "'"))
+
+
+def test_no_page_retypes_a_passage_of_the_rules():
+    """A passage the rules file holds is quoted from there ({{ quote.ID }}),
+    never typed again in a page, in part or whole."""
+    passages = [_plain_quote(q["text"]) for q in current_rules()["quotes"]]
+    retyped = [
+        f"{path.relative_to(REPO)}: {said[:60]}…"
+        for path in sorted(DOCS.rglob("*.md"))
+        for match in QUOTED.finditer(path.read_text(encoding="utf-8"))
+        for said in [_plain_quote(next(g for g in match.groups() if g))]
+        if len(said) >= PASSAGE_MIN and any(said in passage for passage in passages)
+    ]
+    assert not retyped, "quote these from the rules file:\n  " + "\n  ".join(retyped)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_criteria_page_shows_each_criterions_passages(site, lang):
+    """Beside each criterion: the passages it rests on, verbatim, with the
+    outlet, the date and where the source prints them."""
+    ruleset = current_rules()
+    passages = {q["id"]: q for q in ruleset["quotes"]}
+    sources = {s["id"]: s for s in ruleset["sources"]}
+    text = _plain_quote(page_text(site, lang, "criteres"))
+    titles = [render_text(ruleset, c["title"], lang) for c in ruleset["criteria"]]
+    for index, criterion in enumerate(ruleset["criteria"]):
+        start = text.index(_plain_quote(f"{index + 1}. {titles[index]}"))
+        end = text.index(words.text(lang, "pages.rule_yaml"), start)
+        section = text[start:end]
+        assert criterion.get("quotes"), criterion["id"]
+        assert words.text(lang, "pages.passages") in section
+        for ref in criterion["quotes"]:
+            passage = passages[ref]
+            source = sources[passage["source"]]
+            assert _plain_quote(passage["text"]) in section, (criterion["id"], ref)
+            assert source["outlet"] in section, (criterion["id"], ref)
+            assert format_date(source["date"], lang) in section, (criterion["id"], ref)
+            assert words.text(lang, f"pages.where.{passage['where']}") in section
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_passage_in_another_language_is_marked_so(site, lang):
+    """A French passage on an English page (and the other way round) is in a
+    span with its language, for screen readers."""
+    html_text = page_html(site, lang, "criteres")
+    for passage in current_rules()["quotes"]:
+        if passage["lang"] != lang and _plain_quote(passage["text"])[:40] in _plain_quote(
+            html.unescape(html_text)
+        ):
+            assert f'<span lang="{passage["lang"]}">' in html_text
+
+
+# ---------------------------------------------------------------------------
+# Each language's own quotation marks around what its text quotes
+
+# The marks a language does not use, in the text of its pages (code, the
+# rules' YAML and the language menu aside).
+FOREIGN_MARKS = {"fr": re.compile(r"[“”\"]"), "en": re.compile(r"[«»\"]")}
+QUOTING_PAGES = ("", "fonds", "contexte", "faq", "sources", "criteres", "mots-simples",
+                 "presse", "glossaire")  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_language_quotes_with_its_own_marks(site, lang):
+    found = []
+    for slug in QUOTING_PAGES:
+        page = page_html(site, lang, slug)
+        article = page.split("<article", 1)[1].split(">", 1)[1].split("</article>", 1)[0]
+        article = re.sub(r"<(pre|code)\b.*?</\1>", "", article, flags=re.S)
+        text = html.unescape(re.sub(r"<[^>]+>", "", article))
+        found += [
+            f"{lang}/{slug}: …{text[max(m.start() - 40, 0) : m.end() + 40]}…"
+            for m in FOREIGN_MARKS[lang].finditer(text)
+        ]
+    assert not found, "\n  ".join(found)
