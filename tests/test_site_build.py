@@ -1236,3 +1236,35 @@ def test_each_language_quotes_with_its_own_marks(site, lang):
             for m in FOREIGN_MARKS[lang].finditer(text)
         ]
     assert not found, "\n  ".join(found)
+
+
+# ---------------------------------------------------------------------------
+# Sources per fact: « Cité pour » lists what each source states, nothing more
+
+# (source, what it is cited for, or not), each read in the stored texts:
+# TV5Monde and Clubic only date the announcement (« mercredi », « ce 8 avril »);
+# Boursier.com says Audiens set the criteria and processed the requests,
+# Sortiraparis that it paid the aid; only Sortiraparis and dailytv say the
+# aid could be combined with social benefits.
+CITED = [
+    ("tv5", "l'annonce du fonds", True),
+    ("tv5", "15 avril", False),
+    ("club", "15 avril", False),
+    ("club", "non renouvelable", False),
+    ("bours", "instruisait les demandes", True),
+    ("bours", "versait l'aide", False),
+    ("sap", "versait l'aide", True),
+    ("sap", "définissait les critères", False),
+    ("sap", "cumulable", True),
+    ("dtv", "cumulable", True),
+    ("lff", "cumulable", False),
+    ("sap", "non remboursable", False),
+]
+
+
+@pytest.mark.parametrize(("source", "fact", "cited"), CITED)
+def test_the_sources_page_cites_each_source_for_what_it_states(source, fact, cited):
+    from sitebuild.pages import citations
+
+    said = " ; ".join(map(str, citations(current_rules(), "fr")[source]))
+    assert (fact in said) is cited, (source, fact, said)
