@@ -437,10 +437,11 @@ def citations(ruleset: dict, lang: str) -> dict:
             words.text(lang, "pages.where_for", question=short),
         )
     for step in [*ruleset.get("next_steps", ()), *ruleset.get("other_aids", ())]:
-        add(
-            step.get("sources", ()),
-            _lower_first(render_text(ruleset, step["text"], lang).rstrip(".")),
-        )
+        # its first sentence: what the step is, not all it says
+        first = render_text(ruleset, step["text"], lang).split(". ", 1)[0]
+        add(step.get("sources", ()), _lower_first(first.rstrip(".")))
+    for passage in ruleset.get("quotes", ()):
+        add([passage["source"]], words.text(lang, "pages.cited_passages"))
     return cited
 
 

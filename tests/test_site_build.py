@@ -1028,7 +1028,10 @@ RETURNING = [
         re.compile(r"n'est pas remplie\.|sont prolongés|Our sources do not publish"),
     ),
     # English the review flagged.
-    ("awkward English", re.compile(r"It took at least|or … or else|\baids of\b")),
+    (
+        "awkward English",
+        re.compile(r"It took at least|or … or else|\baids of\b|different aids|Other aids"),
+    ),
     # No source gives April as the end of the rights' window.
     (
         "April as an end",
