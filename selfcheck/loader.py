@@ -18,7 +18,7 @@ import os
 import re
 import sys
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -29,7 +29,7 @@ from . import words
 from .analysis import GROUP_BUDGET, WORK_BUDGET, Structure
 from .conditions import OPERATORS, ORDERED_OPERATORS, depth, iter_conditions, walk
 from .formatting import cut, parameter_texts, quoted
-from .ruleset import Condition, Rules
+from .ruleset import Condition, Criterion, Reading, Rules
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
@@ -465,6 +465,27 @@ def _semantic_problems(data: Rules) -> Iterator[tuple[tuple[Any, ...], str]]:
                 yield from refs(item, (*path, i))
 
     yield from refs({k: v for k, v in data.items() if k != "sources"}, ())
+
+    # passages of the sources: each printed by a known source, each named by
+    # what rests on it
+    quotes = data.get("quotes", [])
+    yield from _duplicates(quotes, "quotes")
+    for i, passage in enumerate(quotes):
+        if passage["source"] not in sources:
+            yield ("quotes", i, "source"), f"unknown source {quoted(passage['source'])}"
+    named = {q["id"] for q in quotes}
+    resting: dict[str, Sequence[Criterion | Reading]] = {
+        "criteria": data["criteria"],
+        "readings": data.get("readings", []),
+    }
+    for section, items in resting.items():
+        for i, item in enumerate(items):
+            for j, ref in enumerate(item.get("quotes", [])):
+                if ref not in named:
+                    yield (section, i, "quotes", j), f"unknown quote {quoted(ref)}"
+    for j, ref in enumerate(data["amount"].get("quotes", [])):
+        if ref not in named:
+            yield ("amount", "quotes", j), f"unknown quote {quoted(ref)}"
 
     for qi, question in enumerate(data["questions"]):
         kind, has_options = question["type"], "options" in question

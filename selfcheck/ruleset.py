@@ -90,6 +90,17 @@ class Criterion(TypedDict):
     sources: list[str]
     confidence: str
     note: Text
+    quotes: NotRequired[list[str]]  # ids of the rules' passages it rests on
+
+
+class Quote(TypedDict):
+    """A source's passage, verbatim, written once (``quotes:``)."""
+
+    id: str
+    source: str
+    where: str  # headline, standfirst, heading, body, caption, transcript
+    lang: str
+    text: str
 
 
 class Reading(TypedDict):
@@ -100,6 +111,7 @@ class Reading(TypedDict):
     sources: list[str]
     confidence: str
     note: Text
+    quotes: NotRequired[list[str]]
 
 
 class Parameter(TypedDict):
@@ -126,10 +138,13 @@ class Amount(TypedDict):
     note: NotRequired[Text]
     cited_for: NotRequired[Text]
     basis: NotRequired[Text]
+    quotes: NotRequired[list[str]]
 
 
 class ResultTexts(TypedDict):
     verdicts: dict[str, Text]
+    # the headline of a verdict resting on a point of low confidence
+    verdicts_low: NotRequired[dict[str, Text]]
     disclaimer: Text
 
 
@@ -172,6 +187,7 @@ class Rules(TypedDict):
     questions: list[Question]
     criteria: list[Criterion]
     readings: NotRequired[list[Reading]]
+    quotes: NotRequired[list[Quote]]
     amount: Amount
 
 

@@ -149,7 +149,10 @@ class Wording:
             amount = words.text(
                 lang, line, amount=self.amount_text(evaluation.amount_options, lang)
             )
-        headline = render_text(rules, rules["result"]["verdicts"][verdict], lang)
+        # a result resting on a point of low confidence says « peut-être »
+        low = rules["result"].get("verdicts_low", {}) if evaluation.confidence == "low" else {}
+        said_as = low.get(verdict) or rules["result"]["verdicts"][verdict]
+        headline = render_text(rules, said_as, lang)
         # What the live region says once the answers settle: the verdict, and
         # the amount, or the conditions that were not met.
         said = [headline, amount]

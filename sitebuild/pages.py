@@ -6,6 +6,8 @@ name stops the build) rendered with:
 ``{{ param.NAME }}``      a parameter's value, formatted for the page's language
 ``{{ rules.version }}``   the rule set's version; ``rules.checked_on``, its check date
 ``{{ source.ID }}``       a Markdown link to the source's entry on the Sources page
+``{{ quote.ID }}``        a passage of a source (``quotes:``), verbatim, between the page
+                          language's quotation marks; ``quote.ID.text`` without them
 ``{{ criteria }}``        the criteria, generated (templates/criteria.md)
 ``{{ sources_list }}``    the rule file's sources and what each supports
 ``{{ audit.PART }}``       the accessibility statement's parts from the RGAA audit's grid
@@ -20,6 +22,7 @@ the rules never turns into markup.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from pathlib import Path
 
 import jinja2
@@ -35,6 +38,7 @@ from selfcheck.formatting import (
     format_date,
     format_number,
     format_quantity,
+    quote,
     render_text,
     source_name,
 )
@@ -90,6 +94,7 @@ def page_context(ruleset: Rules, lang: str, site: dict | None = None) -> dict:
         "source": {
             s["id"]: source_link(s, lang, ruleset["pages"]["sources"]) for s in ruleset["sources"]
         },
+        "quote": {q["id"]: Quoted(q["text"], q["lang"], lang) for q in ruleset.get("quotes", ())},
         "criteria": Markup(criteria_markdown(ruleset, lang)),
         "sources_list": Markup(sources_markdown(ruleset, lang)),
         "open_data": {"folder": api.API, "wheel": api.wheel_name()},
@@ -141,6 +146,44 @@ def audit_markdown(lang: str, part: str) -> str:
 def format_parameter(ruleset: Rules, name: str, lang: str) -> str:
     param = ruleset["parameters"][name]
     return format_quantity(param["value"], param.get("unit"), lang)
+
+
+class Quoted(Markup):
+    """A passage as a page quotes it: between the page language's quotation
+    marks, in a ``lang`` span when written in another language; ``.text``, the
+    words alone (for a block quote)."""
+
+    text: Markup
+
+    def __new__(cls, text: str, written_in: str, lang: str):
+        words_alone = _markdown_safe(words.typeset(text, lang))
+        if written_in != lang:
+            words_alone = Markup('<span lang="{}">{}</span>').format(written_in, words_alone)
+        marks = words.typeset(quote("\x00", lang), lang).split("\x00")
+        # <q> says it is a quotation (RGAA 9.4); the marks are the text's own,
+        # each language's, which the site's stylesheet keeps <q> from doubling.
+        inline = Markup("<q>{}</q>").format(words_alone)
+        quoted = super().__new__(cls, _markdown_safe(marks[0]) + inline + marks[1])
+        quoted.text = words_alone
+        return quoted
+
+
+def passages(ruleset: Rules, ids: Iterable[str], lang: str) -> list[dict]:
+    """The passages named by ``ids``: their words between the page language's
+    marks, and where they come from (« <outlet>, <date>, corps du texte »)."""
+    by_id = {q["id"]: q for q in ruleset.get("quotes", ())}
+    sources = {s["id"]: s for s in ruleset["sources"]}
+    shown = []
+    for passage in (by_id[i] for i in ids):
+        where = words.text(lang, f"pages.where.{passage['where']}")
+        link = source_link(sources[passage["source"]], lang, ruleset["pages"]["sources"])
+        shown.append(
+            {
+                "text": Quoted(passage["text"], passage["lang"], lang),
+                "from": Markup(words.text(lang, "pages.quoted_at", source=link, where=where)),
+            }
+        )
+    return shown
 
 
 def source_link(source: Source, lang: str, page: str) -> Markup:
@@ -233,6 +276,7 @@ def criteria_markdown(ruleset: Rules, lang: str) -> str:
                     "lines": condition_lines(ruleset, c["condition"], lang),
                     "yaml": Markup(criterion_yaml(c)),
                     "note": text(c["note"]),
+                    "passages": passages(ruleset, c.get("quotes", ()), lang),
                     "confidence": _level(c["confidence"], lang),
                     "sources": links(c["sources"]),
                     "readings": [
@@ -240,6 +284,7 @@ def criteria_markdown(ruleset: Rules, lang: str) -> str:
                             "title": text(r["title"]),
                             "note": text(r["note"]),
                             "sources": links(r["sources"]),
+                            "passages": passages(ruleset, r.get("quotes", ()), lang),
                         }
                         for r in ruleset.get("readings", ())
                         if not r.get("adopted") and _in_any(r["combine"], c["id"])
@@ -255,6 +300,7 @@ def criteria_markdown(ruleset: Rules, lang: str) -> str:
                     "adopted": bool(r.get("adopted")),
                     "confidence": _level(r["confidence"], lang),
                     "sources": links(r["sources"]),
+                    "passages": passages(ruleset, r.get("quotes", ()), lang),
                 }
                 for r in ruleset.get("readings", ())
             ],
@@ -275,6 +321,7 @@ def criteria_markdown(ruleset: Rules, lang: str) -> str:
                     for tier in amount.get("tiers", ())
                 ],
                 "note": text(amount["note"]) if "note" in amount else "",
+                "passages": passages(ruleset, amount.get("quotes", ()), lang),
                 "confidence": _level(amount["confidence"], lang),
                 "sources": links(amount["sources"]),
             },
@@ -400,10 +447,11 @@ def citations(ruleset: Rules, lang: str) -> dict:
             words.text(lang, "pages.where_for", question=short),
         )
     for step in [*ruleset.get("next_steps", ()), *ruleset.get("other_aids", ())]:
-        add(
-            step.get("sources", ()),
-            _lower_first(render_text(ruleset, step["text"], lang).rstrip(".")),
-        )
+        # its first sentence: what the step is, not all it says
+        first = render_text(ruleset, step["text"], lang).split(". ", 1)[0]
+        add(step.get("sources", ()), _lower_first(first.rstrip(".")))
+    for passage in ruleset.get("quotes", ()):
+        add([passage["source"]], words.text(lang, "pages.cited_passages"))
     return cited
 
 

@@ -412,3 +412,52 @@ def test_a_weaker_part_alone_limits_the_result(engine, ruleset, lang):
     assert "2019" in line, line
     assert render(ruleset["amount"]["basis"], lang) not in line, line
     assert RIGHTS_ENDED[lang] not in line, line
+
+
+# Derived by hand: "no opening of rights in 2019" is the low branch of
+# criterion 3 (Le Film Français alone). Met through it alone, or unmet only
+# because of it (rights not ended, an opening in 2019), the result is low and
+# its headline says « peut-être », not « probablement ».
+MAYBE = {
+    "eligible": (
+        {"statut": "artiste", "jours_travailles": 20, "droits_ouverts_2019": False},
+        {
+            "fr": "Vous remplissiez peut-être les conditions en avril 2020.",
+            "en": "You may have qualified in April 2020.",
+        },
+    ),
+    "ineligible": (
+        {"statut": "technicien", "jours_travailles": 20, "droits_non_renouveles": False,
+         "droits_ouverts_2019": True},
+        {
+            "fr": "Vous ne remplissiez peut-être pas toutes les conditions en avril 2020.",
+            "en": "You may not have met all the conditions in April 2020.",
+        },
+    ),
+}  # fmt: skip
+LOW_LINE = {
+    "fr": "Fiabilité de ce résultat\u00a0: faible, d'où le «\u00a0peut-être\u00a0».",
+    "en": "Reliability of this result: low, hence the “may”.",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("verdict", sorted(MAYBE))
+def test_a_result_resting_on_a_low_point_says_maybe(engine, lang, verdict):
+    answers, headline = MAYBE[verdict]
+    result = engine.evaluate(answers, lang)
+    assert (result["verdict"], result["confidence"]) == (verdict, "low")
+    shown = result["display"]
+    assert shown["verdict"] == headline[lang]
+    assert shown["announcement"].startswith(headline[lang])
+    assert shown["confidence"].startswith(LOW_LINE[lang]), shown["confidence"]
+    assert "2019" in shown["confidence"], shown["confidence"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_medium_result_keeps_probably(engine, lang):
+    """Rights ended (medium): « probablement », and no « peut-être » in its line."""
+    result = engine.evaluate(PAST_ANSWERS["eligible"], lang)
+    assert result["confidence"] == "medium"
+    assert result["display"]["verdict"] == PAST_VERDICTS[lang]["eligible"]
+    assert LOW_LINE[lang].split(",")[1] not in result["display"]["confidence"]

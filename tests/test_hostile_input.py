@@ -287,7 +287,7 @@ def test_integer_within_the_limit_is_not_finite_quoted_cut():
     digits = "9" * INT_DIGITS
     refused(
         check(f'{{"ressources": {digits}}}', "--lang", "en"),
-        f"error: <stdin>: ressources: ‘ressources’ expects a finite number (got {cut(digits)}).",
+        f"error: <stdin>: ressources: “ressources” expects a finite number (got {cut(digits)}).",
     )
 
 
@@ -318,7 +318,7 @@ def test_nesting_within_the_limit_is_the_engines_error():
     nested = "[" * (ANSWERS_NESTING - 1) + "]" * (ANSWERS_NESTING - 1)
     refused(
         check(f'{{"statut": {nested}}}', "--lang", "en"),
-        f"error: <stdin>: statut: ‘statut’ expects one of artiste, technicien, autre "
+        f"error: <stdin>: statut: “statut” expects one of artiste, technicien, autre "
         f"(got {nested}).",  # 62 characters: quoted whole
     )
 
@@ -424,7 +424,7 @@ def test_60_kb_bad_value_is_quoted_cut(tmp_path):
     path.write_text(json.dumps({"statut": value}), encoding="utf-8")
     refused(
         run("check", "--answers", path, "--lang", "en"),
-        f"error: {path}: statut: ‘statut’ expects one of artiste, technicien, autre "
+        f"error: {path}: statut: “statut” expects one of artiste, technicien, autre "
         f"(got {cut(repr(value))}).",
     )
 
@@ -434,7 +434,7 @@ def test_long_unknown_key_is_quoted_cut(engine):
     known = ", ".join(q["id"] for q in engine.rules["questions"])
     refused(
         check(json.dumps({key: 1}), "--lang", "en"),
-        f"error: <stdin>: {cut(key)}: Unknown question ‘{cut(key)}’ (known questions: {known}).",
+        f"error: <stdin>: {cut(key)}: Unknown question “{cut(key)}” (known questions: {known}).",
     )
 
 
@@ -632,7 +632,7 @@ def test_unknown_keys_are_shown_escaped(engine, key, shown):
     known = ", ".join(q["id"] for q in engine.rules["questions"])
     refused(
         check(json.dumps({key: 1}), "--lang", "en"),
-        f"error: <stdin>: {shown}: Unknown question ‘{shown}’ (known questions: {known}).",
+        f"error: <stdin>: {shown}: Unknown question “{shown}” (known questions: {known}).",
     )
 
 

@@ -115,7 +115,8 @@ BROKEN = [
      "  - id: travail_secteur\n    title:\n",
      "  - id: travail_secteur\n    titel: {fr: x, en: x}\n    title:\n",
      "- id: travail_secteur", "criteria[1]",
-     "unknown field 'titel' (allowed: condition, confidence, id, note, sources, text, title)"),
+     "unknown field 'titel' (allowed: condition, confidence, id, note, quotes, sources, text, "
+     "title)"),
     ("choice-without-options",
      "\ncriteria:\n",
      "\n  - id: region\n    type: choice\n    label: {fr: Région, en: Region}\n\ncriteria:\n",
@@ -146,6 +147,16 @@ BROKEN = [
      "the adopted reading must be {all: [...]} naming every criterion once "
      "(statut_intermittent, travail_secteur, absence_de_droits); other combinations "
      "are declared as readings not adopted"),
+    ("quote-from-an-unknown-source",
+     "  - id: lff_aide\n    source: lff\n",
+     "  - id: lff_aide\n    source: lf\n",
+     "source: lf", "quotes[4].source",
+     "unknown source 'lf'"),
+    ("criterion-names-an-unknown-quote",
+     "    quotes: [lff_travail, aud_nl_secteur]\n",
+     "    quotes: [lff_travail, aud_nl_secteurs]\n",
+     "quotes: [lff_travail, aud_nl_secteurs]", "criteria[1].quotes[1]",
+     "unknown quote 'aud_nl_secteurs'"),
     ("parameter-not-a-number",
      "    value: 500\n",
      "    value: cinq cents\n",
@@ -201,7 +212,7 @@ def test_unknown_field_and_missing_field_together(tmp_path):
     assert sorted(problems(path)) == [
         f"{path}:{number}: criteria[2]: 'confidence' is required",
         f"{path}:{number}: criteria[2]: unknown field 'confiance' (allowed: condition, "
-        "confidence, id, note, sources, text, title)",
+        "confidence, id, note, quotes, sources, text, title)",
     ]
 
 

@@ -114,9 +114,10 @@ RESULT_VIEW = """() => {
       .map((li) => ({ id: li.dataset.criterion, status: li.dataset.status })),
   };
 }"""
-# The reliability line and what another reading would have answered, as shown.
+# The headline, the reliability line and what another reading would have
+# answered, as shown.
 SHOWN_VIEW = """() => [...document.querySelectorAll(
-  '#selfcheck-result [data-slot=reliability], #selfcheck-result [data-slot=reading]')]
+  '#selfcheck-result :is([data-slot=verdict], [data-slot=reliability], [data-slot=reading])')]
   .filter((p) => p.checkVisibility()).map((p) => p.textContent)"""
 FORM_STATE = """() => ({
   checked: [...document.querySelectorAll('#selfcheck-form input:checked')]
@@ -255,9 +256,9 @@ def clear(page: PageDriver) -> None:
 
 def expected_result(case: dict, lang: str) -> dict:
     """What the widget shows once the case's link is open (derived by hand in the
-    corpus: verdict, amount, each criterion's status), and the reliability line
-    and what another reading would have answered, as CPython's engine writes
-    them (shown only when not empty)."""
+    corpus: verdict, amount, each criterion's status), and the headline, the
+    reliability line and what another reading would have answered, as
+    CPython's engine writes them (shown only when not empty)."""
     answers, expect = case["answers"], case["expect"]
     shared = fragment(RULES, answers, lang)
     if not shared:  # nothing answered: no result (sitebuild/README.md, widget contract)
@@ -268,7 +269,7 @@ def expected_result(case: dict, lang: str) -> dict:
         "verdict": expect["verdict"],
         "amount": "" if expect.get("amount") is None else js_number(expect["amount"]),
         "criteria": [{"id": c, "status": expect["criteria"][c]} for c in CRITERIA],
-        "shown": [t for t in (display["confidence"], display["reading"]) if t],
+        "shown": [t for t in (display["verdict"], display["confidence"], display["reading"]) if t],
     }
 
 
