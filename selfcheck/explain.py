@@ -45,6 +45,13 @@ MEMO_LIMIT = 4096  # groups' explanations kept per rule set, then forgotten
 # Boxes of classes inside a set of class assignments
 
 
+# What an explanation's comparison may say besides the rules' own operators:
+# a run of a number's values between two bounds (``value: [low, high]``,
+# ``include: [low included, high included]``), and a choice of such runs
+# (``value``: a list of comparisons).
+EXPLAIN_OPERATORS = ("between", "any")
+
+
 def _boxes(choices: list[list[int]], good: set[Any]) -> list[tuple[Any, ...]]:
     """The maximal boxes — one non-empty set of classes per question, every
     combination of which is in ``good`` (a set of tuples). ``choices``: the

@@ -31,6 +31,7 @@ import yaml
 from selfcheck import loader
 from selfcheck.conditions import OPERATORS
 from selfcheck.engine import VERDICTS
+from selfcheck.explain import EXPLAIN_OPERATORS
 from selfcheck.formatting import render_text
 from selfcheck.ruleset import Question, Rules
 from sitebuild.bundle import ROOT, BuildError, Bundle, _version
@@ -140,7 +141,11 @@ def result_schema(rules: Rules, site_url: str | None = None) -> dict:
     comparison = {
         "type": "object",
         "required": ["question", "op", "value"],
-        "properties": {"question": {"enum": questions}, "op": {"enum": list(OPERATORS)}},
+        "properties": {
+            "question": {"enum": questions},
+            "op": {"enum": [*OPERATORS, *EXPLAIN_OPERATORS]},
+            "include": {"type": "array", "items": {"type": "boolean"}},
+        },
     }
     route = {
         "type": "object",

@@ -7,6 +7,7 @@ the wheel installs and evaluates a case; any origin may fetch it.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import http.client
 import json
@@ -25,6 +26,7 @@ from support.corpus import load_corpus
 from support.paths import REPO, site_dir
 
 from selfcheck.engine import evaluate, validate_answers
+from sitebuild import api as api_module
 from sitebuild.serve import serving
 
 
@@ -290,3 +292,24 @@ def test_the_readme_nginx_example_lets_any_origin_read_the_open_data():
     nginx = "\n".join(re.findall(r"```nginx\n(.*?)```", readme, re.DOTALL))
     assert '"~/api/" "*";' in nginx
     assert "add_header Access-Control-Allow-Origin $selfcheck_cors always;" in nginx
+
+
+def test_the_result_schema_takes_every_comparison_an_explanation_can_make():
+    """An explanation may say a number lies between two bounds (``between``,
+    with ``include``) or in one of several runs (``any``): a rules file that
+    bounds a question on both sides gets such a result, which the published
+    schema must take as it is."""
+    bounded = copy.deepcopy(RULES)
+    work = next(
+        c for c in bounded["criteria"] if c["condition"].get("answer") == "jours_travailles"
+    )
+    work["condition"] = {
+        "all": [work["condition"], {"answer": "jours_travailles", "op": "le", "value": 100}]
+    }
+    answers = {"statut": "artiste", "droits_non_renouveles": True, "ressources": 20000}
+    result = evaluate(bounded, answers, bounded["languages"][0])
+    ops = {c["op"] for way in result["eligible_if"] for c in way["when"]}
+    assert "between" in ops, result["eligible_if"]
+    check = jsonschema.Draft202012Validator(api_module.result_schema(bounded))
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in check.iter_errors(result)]
+    assert errors == []
