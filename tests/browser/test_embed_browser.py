@@ -28,7 +28,7 @@ from playwright.sync_api import expect
 from support import webkit
 from support.chromium import CHROMIUM, CHROMIUM_ARGS
 from support.corpus import first, form_values, load_corpus, settled_eligible
-from support.driver import READY_TIMEOUT, STEP_TIMEOUT, SeleniumPage
+from support.driver import QUEUED_TIMEOUT, READY_TIMEOUT, STEP_TIMEOUT, SeleniumPage
 
 from sitebuild import embed
 
@@ -182,8 +182,10 @@ def test_the_snippet_gives_a_titled_frame_that_reaches_a_verdict_and_grows(
         assert page.evaluate("() => document.cookie") == ""
 
         # a link of the frame opens a new tab; the partner's page stays
-        with page.context.expect_page() as opened:
-            frame.click(".selfcheck-embed-site a")
+        # (a new tab's renderer starts slowly on a busy machine: the bound of a
+        # queued step, not Playwright's 30 s)
+        with page.context.expect_page(timeout=QUEUED_TIMEOUT * 1000) as opened:
+            frame.click(".selfcheck-embed-site a", timeout=QUEUED_TIMEOUT * 1000)
         opened.value.wait_for_load_state("domcontentloaded")
         assert opened.value.url.startswith(site_server)
         assert page.url.startswith(host)
@@ -278,9 +280,15 @@ def test_the_full_pages_still_refuse_to_be_framed(
 # host page on another origin.
 
 AXE_SCRIPT = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+# Each violation with its elements and axe's summary, so that a failure says
+# what to fix.
+# Each violation's id with its elements and axe's summary: a failure says
+# what to fix.
 AXE_RUN = """const done = arguments[arguments.length - 1];
 axe.run(document, {iframes: false}).then(
-  (result) => done(result.violations.map((v) => v.id)),
+  (result) => done(result.violations.map((v) => `${v.id} ${JSON.stringify(
+    v.nodes.map((n) => [n.target, n.html.slice(0, 200), n.failureSummary.slice(0, 300)]),
+  )}`)),
   (error) => done([`axe failed: ${error}`]),
 );"""
 FRAME_FITS = """const needed = arguments[0];
