@@ -130,15 +130,8 @@ def counting_server(root: Path, sent: Sent, encodings: tuple[str, ...] = ("br", 
             return None, path, bool(found)
 
     server = serve.Server(("127.0.0.1", 0), lambda *a: Counting(*a, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield f"http://{host}:{port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve.running(server) as url:
+        yield url
 
 
 def phone(context, page, cpu: bool = True) -> None:

@@ -250,7 +250,13 @@ def make_server(directory, host: str = "127.0.0.1", port: int = 0, quiet: bool =
 @contextlib.contextmanager
 def serving(directory, quiet: bool = True):
     """Serve ``directory`` in a thread on a free port; yields the base URL."""
-    server = make_server(directory, quiet=quiet)
+    with running(make_server(directory, quiet=quiet)) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running(server):
+    """Run ``server`` in a thread until the block ends; yields its base URL."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
