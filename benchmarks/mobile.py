@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import platform
 import re
@@ -61,8 +60,8 @@ from run import (
     REPO,
     site_with_bench_pages,
     timed_load,
+    write_results,
 )
-from support.paths import BENCHMARKS
 
 from sitebuild import serve
 
@@ -274,9 +273,7 @@ def main(argv=None) -> int:
             )
         for host, size in site["hosts_bytes"].items():
             print(f"  a cold visit from a host that {host}: {size / 1e6:.2f} MB")
-    out = BENCHMARKS / "results"
-    out.mkdir(exist_ok=True)
-    (out / "mobile.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    write_results("mobile.json", figures)
     return 0
 
 

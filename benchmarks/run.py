@@ -674,10 +674,15 @@ def main(argv=None) -> int:
         summarize_webkit(figures, labels)
     if "firefox" in figures:
         summarize_firefox(figures, labels)
+    write_results("latest.json", figures)
+    return 0
+
+
+def write_results(name: str, figures: dict) -> None:
+    """Keep a run's figures in benchmarks/results/ (not tracked), to compare runs."""
     out = HERE / "results"
     out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
-    return 0
+    (out / name).write_text(json.dumps(figures, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -205,6 +205,18 @@ def test_icons_links_and_backgrounds(new_page, site_server, name):
     assert not seen["bare"], f"{name}: texts with no background colour declared: {seen['bare']}"
 
 
+def lost(page, cut_before: set, label: str) -> list[str]:
+    """What the page loses now, against what was already cut: a horizontal
+    scroll, or texts cut off that were whole."""
+    seen = page.evaluate(OVERFLOW)
+    problems = []
+    if seen["scroll"] > 0:
+        problems.append(f"{label}: horizontal scroll of {seen['scroll']} px")
+    if new := set(seen["cut"]) - cut_before:
+        problems.append(f"{label}: text cut off: {sorted(new)}")
+    return problems
+
+
 @pytest.mark.parametrize("name", SAMPLE)
 def test_zoom_small_windows_and_text_spacing_lose_nothing(new_page, site_server, name):
     page = open_page(new_page, site_server, SAMPLE[name])
@@ -213,11 +225,7 @@ def test_zoom_small_windows_and_text_spacing_lose_nothing(new_page, site_server,
     for label, (width, height) in {"200 %": (640, 400), "1024 × 256": (1024, 256)}.items():
         page.set_viewport_size({"width": width, "height": height})
         settle(page)
-        seen = page.evaluate(OVERFLOW)
-        if seen["scroll"] > 0:
-            problems.append(f"{label}: horizontal scroll of {seen['scroll']} px")
-        if new := set(seen["cut"]) - before:
-            problems.append(f"{label}: text cut off: {sorted(new)}")
+        problems += lost(page, before, label)
     sticky = page.evaluate(STICKY)
     if sticky["covered"] > sticky["height"] / 2:
         problems.append(f"1024 × 256: what sticks covers {sticky}")
@@ -230,11 +238,7 @@ def test_zoom_small_windows_and_text_spacing_lose_nothing(new_page, site_server,
             page.wait_for_selector('#selfcheck:not([data-state="loading"])', timeout=90_000)
         assert page.evaluate(SPACING) != "normal", "the text spacing was not applied"
         settle(page)
-        seen = page.evaluate(OVERFLOW)
-        if seen["scroll"] > 0:
-            problems.append(f"spacing at {width} px: horizontal scroll of {seen['scroll']} px")
-        if new := set(seen["cut"]) - cut:
-            problems.append(f"spacing at {width} px: text cut off: {sorted(new)}")
+        problems += lost(page, cut, f"spacing at {width} px")
     assert not problems, f"{name}: " + "\n".join(problems)
 
 
