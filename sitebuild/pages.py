@@ -3,7 +3,9 @@
 Every page of ``docs/`` is a Jinja template (``StrictUndefined``: an unknown
 name stops the build) rendered with:
 
-``{{ param.NAME }}``      a parameter's value, formatted for the page's language
+``{{ param.NAME }}``      a parameter's value, formatted for the page's language;
+                          ``param.NAME.FORM``, another form of it, as in the rules'
+                          texts (a date's ``month``: « mars 2024 »)
 ``{{ rules.version }}``   the rule set's version; ``rules.checked_on``, its check date
 ``{{ source.ID }}``       a Markdown link to the source's entry on the Sources page
 ``{{ quote.ID }}``        a passage of a source (``quotes:``), verbatim, between the page
@@ -38,6 +40,7 @@ from selfcheck.formatting import (
     format_date,
     format_number,
     format_quantity,
+    parameter_texts,
     quote,
     render_text,
     source_name,
@@ -85,7 +88,7 @@ def page_context(ruleset: Rules, lang: str, site: dict | None = None) -> dict:
     """What a page may name (``site``: who publishes the site, from mkdocs.yml)."""
     return {
         "site": dict(site or {}),
-        "param": {name: format_parameter(ruleset, name, lang) for name in ruleset["parameters"]},
+        "param": page_parameters(ruleset, lang),
         "rules": {
             "id": ruleset["id"],
             "version": ruleset["version"],
@@ -141,6 +144,21 @@ def audit_markdown(lang: str, part: str) -> str:
             environment=[line[lang] for line in grid["environment"]],
         )
     )
+
+
+class Parameter(str):
+    """A parameter's value as a page prints it, its other forms as attributes
+    (``param.periode_debut.month``), written as the rules' texts write them."""
+
+
+def page_parameters(ruleset: Rules, lang: str) -> dict[str, Parameter]:
+    texts = parameter_texts(ruleset, lang)
+    shown = {name: Parameter(texts[name]) for name in ruleset["parameters"]}
+    for key, text in texts.items():
+        name, dot, form = key.partition(".")
+        if dot:
+            setattr(shown[name], form, text)
+    return shown
 
 
 def format_parameter(ruleset: Rules, name: str, lang: str) -> str:
