@@ -13,13 +13,14 @@ import decimal
 import functools
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from . import words
 from .ruleset import Rules, Source
 from .words import typeset
 
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z]+)?)\}")
 # A unit written as an ISO 4217 code (EUR, CHF…) is a currency: its amounts are
 # money, written with the catalogue's pattern for that currency.
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -84,6 +85,12 @@ def format_date(value: Any, lang: str) -> str:
     return str(value)
 
 
+def format_month(value: Any, lang: str) -> str:
+    """``2024-03-15`` → ``mars 2024`` / ``March 2024``: a date's month
+    and year, the day left out."""
+    return format_date("-".join(str(value).split("-")[:2]), lang)
+
+
 def source_name(source: Source, lang: str) -> str:
     """A source as the pages and results name it: « Le Journal, 8 avril 2020 »,
     or its outlet alone when its date was not recorded."""
@@ -120,6 +127,12 @@ def colon(lang: str) -> str:
     return str(_format(lang)["colon"])
 
 
+# The other forms a parameter may be written in, by its unit: ``{NAME.FORM}``
+# in a text. A date as its month and year (« mars 2024 »): a period that
+# the sources give in months only is written from the dates it is read as.
+FORMS: dict[str, dict[str, Callable[[Any, str], str]]] = {"date": {"month": format_month}}
+
+
 def parameter_texts(rules: Rules, lang: str) -> dict[str, Any]:
     """Every parameter of the rule set, formatted for ``lang`` (worked out once
     per set of values: every text of a result asks for them)."""
@@ -135,14 +148,21 @@ def parameter_texts(rules: Rules, lang: str) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=64)
 def _parameter_texts(given: tuple[Any, ...], lang: str) -> tuple[Any, ...]:
-    return tuple((name, format_quantity(value, unit, lang)) for name, value, unit in given)
+    texts = []
+    for name, value, unit in given:
+        texts.append((name, format_quantity(value, unit, lang)))
+        texts += [
+            (f"{name}.{form}", write(value, lang)) for form, write in FORMS.get(unit, {}).items()
+        ]
+    return tuple(texts)
 
 
 def render_text(
     rules: Rules, text: dict[str, Any], lang: str, values: dict[str, Any] | None = None
 ) -> str:
     """A ``{fr: …, en: …}`` text of the rules in ``lang``, its ``{parameter}``
-    placeholders replaced by the formatted values, typeset."""
+    (and ``{parameter.form}``) placeholders replaced by the formatted values,
+    typeset."""
     values = values if values is not None else parameter_texts(rules, lang)
     rendered = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text[lang])
     return typeset(rendered, lang)

@@ -28,7 +28,7 @@ import yaml
 from . import words
 from .analysis import GROUP_BUDGET, WORK_BUDGET, Structure
 from .conditions import OPERATORS, ORDERED_OPERATORS, depth, iter_conditions, walk
-from .formatting import cut, parameter_texts, quoted
+from .formatting import FORMS, cut, parameter_texts, quoted
 from .ruleset import Condition, Criterion, Reading, Rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -547,8 +547,19 @@ def _semantic_problems(data: Rules) -> Iterator[tuple[tuple[Any, ...], str]]:
                 yield path, f"parameter {quoted(name)} is not a number"
     for path, written in _texts(data):
         for match in _PLACEHOLDER.finditer(written):
-            if match.group(1) not in params:
+            name, dot, form = match.group(1).partition(".")
+            if name not in params:
                 yield path, f"unknown placeholder {{{cut(match.group(1))}}} (no such parameter)"
+            elif dot:
+                unit = params[name].get("unit")
+                forms = FORMS.get(unit, {}) if isinstance(unit, str) else {}
+                if form not in forms:
+                    known = ", ".join(f".{f}" for f in forms) or "none"
+                    yield (
+                        path,
+                        f"unknown placeholder {{{cut(match.group(1))}}} (forms of a "
+                        f"parameter in {quoted(unit)}: {known})",
+                    )
 
 
 def _reading_problems(data: Rules) -> Iterator[tuple[tuple[Any, ...], str]]:

@@ -24,6 +24,7 @@ import copy
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 import yaml
@@ -67,12 +68,12 @@ def wheel_name() -> str:
 # The rules and their schema
 
 
-def rules_document(rules: Rules, site_url: str | None = None) -> dict:
+def rules_document(rules: Rules, site_url: str | None = None) -> dict[str, Any]:
     """The rules file as JSON (YAML dates as ISO strings), its schema named first."""
     return {"$schema": _address(site_url, "rules.schema.json"), **rules}
 
 
-def rules_schema(site_url: str | None = None) -> dict:
+def rules_schema(site_url: str | None = None) -> dict[str, Any]:
     """``rules/schema.json``, published: its ``$id`` is its address, and it
     allows the ``$schema`` key that names it."""
     schema = copy.deepcopy(loader.schema())
@@ -88,9 +89,9 @@ def rules_schema(site_url: str | None = None) -> dict:
 # Answers and results
 
 
-def _question_schema(rules: Rules, question: Question) -> dict:
+def _question_schema(rules: Rules, question: Question) -> dict[str, Any]:
     lang = rules["languages"][0]
-    schema: dict = {"title": render_text(rules, question["label"], lang)}
+    schema: dict[str, Any] = {"title": render_text(rules, question["label"], lang)}
     kind = question["type"]
     if kind == "choice":
         schema["enum"] = [option["value"] for option in question["options"]] + [None]
@@ -104,7 +105,7 @@ def _question_schema(rules: Rules, question: Question) -> dict:
     return schema
 
 
-def answers_schema(rules: Rules, site_url: str | None = None) -> dict:
+def answers_schema(rules: Rules, site_url: str | None = None) -> dict[str, Any]:
     """The answers ``rules`` accept: one key per question, no other; ``null``
     (or no key) for "I don't know"."""
     return {
@@ -122,11 +123,11 @@ def answers_schema(rules: Rules, site_url: str | None = None) -> dict:
     }
 
 
-def _strings(*keys: str) -> dict:
+def _strings(*keys: str) -> dict[str, Any]:
     return {key: {"type": "string"} for key in keys}
 
 
-def result_schema(rules: Rules, site_url: str | None = None) -> dict:
+def result_schema(rules: Rules, site_url: str | None = None) -> dict[str, Any]:
     """The JSON contract of a result for ``rules`` (selfcheck/README.md, "The
     result"): every field it has today is required; fields may be added, never
     removed. The tests take the contract's keys from here."""
@@ -321,7 +322,7 @@ def cases_path(rules: Rules) -> Path:
     return CASES_DIR / f"{rules['id']}.yaml"
 
 
-def cases_document(rules: Rules) -> dict:
+def cases_document(rules: Rules) -> dict[str, Any]:
     """The case corpus of ``rules`` as JSON: each case's answers and what the
     engine must return for them (``expect``), and the invalid answer sets with
     the errors they must give; those JSON cannot write are left out."""
@@ -340,7 +341,7 @@ def cases_document(rules: Rules) -> dict:
     }
 
 
-def in_json(value) -> bool:
+def in_json(value: object) -> bool:
     """Whether JSON can hold ``value``: no NaN nor infinity (the corpus tests
     the engine with them; JSON has no way to write them)."""
     try:
@@ -354,7 +355,7 @@ def in_json(value) -> bool:
 # The OpenAPI document
 
 
-def _json_get(summary: str, schema: dict, operation: str) -> dict:
+def _json_get(summary: str, schema: dict[str, Any], operation: str) -> dict[str, Any]:
     return {
         "get": {
             "operationId": operation,
@@ -369,7 +370,7 @@ def _json_get(summary: str, schema: dict, operation: str) -> dict:
     }
 
 
-def openapi(rules: Rules, bundle: Bundle, site_url: str | None = None) -> dict:
+def openapi(rules: Rules, bundle: Bundle, site_url: str | None = None) -> dict[str, Any]:
     """OpenAPI 3.1: the static files, each a GET. Schemas are referenced by
     their address, relative to this document's."""
     name = render_text(rules, rules["name"], "en") if "en" in rules["languages"] else rules["id"]
@@ -443,7 +444,9 @@ def openapi(rules: Rules, bundle: Bundle, site_url: str | None = None) -> dict:
 # Writing
 
 
-def documents(rules: Rules, bundle: Bundle, site_url: str | None = None) -> dict[str, dict]:
+def documents(
+    rules: Rules, bundle: Bundle, site_url: str | None = None
+) -> dict[str, dict[str, Any]]:
     """Every JSON file of the folder, by name."""
     return {
         "rules.json": rules_document(rules, site_url),
@@ -455,7 +458,7 @@ def documents(rules: Rules, bundle: Bundle, site_url: str | None = None) -> dict
     }
 
 
-def write(site_dir, rules: Rules, bundle: Bundle, site_url: str | None = None) -> Path:
+def write(site_dir: Path, rules: Rules, bundle: Bundle, site_url: str | None = None) -> Path:
     """Write ``<site>/api/v1/``; returns the folder."""
     folder = Path(site_dir) / API
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,9 @@ and fix, stops the build with a line naming the criterion.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -28,16 +30,16 @@ class AuditError(ValueError):
     """The grid is not a complete, coherent RGAA 4.1 audit."""
 
 
-def load(path: Path = AUDIT) -> dict:
+def load(path: Path = AUDIT) -> dict[str, Any]:
     """The grid, checked: every problem on one line each, naming the criterion."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     problems = list(_problems(data))
     if problems:
         raise AuditError(f"{path.name}: " + f"\n{path.name}: ".join(problems))
     return data
 
 
-def _problems(data):
+def _problems(data: Any) -> Iterator[str]:
     if not isinstance(data, dict):
         yield "not a mapping"
         return
@@ -72,7 +74,7 @@ def _problems(data):
                 yield f"{where}.tests: {test!r} is not a path::function"
 
 
-def summary(data: dict) -> dict:
+def summary(data: dict[str, Any]) -> dict[str, Any]:
     """Counts, the rate (a fraction of the applicable criteria) and the status
     by RGAA's rule (``full``, ``partial``, ``none``)."""
     counts = {status: 0 for status in STATUSES}

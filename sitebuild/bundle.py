@@ -49,6 +49,7 @@ import tempfile
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mkdocs.exceptions import PluginError
 
@@ -122,7 +123,7 @@ class Bundle:
         data = json.dumps(rules, ensure_ascii=False, separators=(",", ":")).encode()
         return _bundle(data)
 
-    def files(self) -> dict:
+    def files(self) -> dict[str, Any]:
         """Where each file is, relative to ``assets/selfcheck/``."""
         return {
             "rules": self.rules_name,
@@ -167,7 +168,7 @@ class Bundle:
         suffix = f"?v={self.web_version}" if versioned else ""
         return f"{ASSETS}/{name}{suffix}"
 
-    def write(self, site_dir) -> None:
+    def write(self, site_dir: Path) -> None:
         """Write every file into ``<site_dir>/assets/selfcheck/`` (files already
         there and identical are left alone)."""
         out = Path(site_dir) / ASSETS
@@ -397,7 +398,7 @@ def pyodide_version() -> str:
     missing = [f for f in (*PYODIDE_BOOT_FILES, STDLIB) if not (PYODIDE_DIR / f).is_file()]
     if missing:
         raise BuildError(f"Pyodide files missing from {PYODIDE_DIR}: {', '.join(missing)}")
-    return installed["version"]
+    return str(installed["version"])
 
 
 def _web_version() -> str:
@@ -428,7 +429,7 @@ def _copy(source: Path, target: Path) -> None:
 SW_SCRIPT = Path(__file__).resolve().parent / "sw" / "generate.mjs"
 
 
-def write_service_worker(site: Path) -> dict:
+def write_service_worker(site: Path) -> dict[str, Any]:
     """``sw.js`` at the site's root: sitebuild/sw/sw.mjs bundled with Workbox,
     its precache list written by workbox-build (sitebuild/sw/generate.mjs)."""
     command = ["node", str(SW_SCRIPT), str(site)]
@@ -438,7 +439,8 @@ def write_service_worker(site: Path) -> dict:
         raise BuildError("node is missing: workbox-build writes the service worker") from None
     if run.returncode:
         raise BuildError(f"the service worker could not be written:\n{run.stdout}{run.stderr}")
-    return json.loads(run.stdout.strip().splitlines()[-1])
+    summary: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    return summary
 
 
 # ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import brotli
 
@@ -48,7 +49,7 @@ def _compressed(data: bytes, kind: str) -> bytes:
     if cached.is_file():
         return cached.read_bytes()
     if kind == "br":
-        out = brotli.compress(data, quality=11)
+        out: bytes = brotli.compress(data, quality=11)
     else:
         out = gzip.compress(data, compresslevel=9, mtime=0)
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -58,7 +59,7 @@ def _compressed(data: bytes, kind: str) -> bytes:
     return out
 
 
-def compress_site(site) -> dict:
+def compress_site(site: Path) -> dict[str, Any]:
     """Write the ``.br`` and ``.gz`` copies (those already there and current
     are kept); returns {"files", "bytes", "br", "gz"} for the files compressed."""
     totals = {"files": 0, "bytes": 0, "br": 0, "gz": 0}

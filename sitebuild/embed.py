@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from selfcheck import words
 from selfcheck.formatting import render_text
@@ -20,7 +21,7 @@ PAGE = "embed/"  # each language's page, under the language's folder
 MARKER = "/* pages */ {}"
 
 
-def pages(rules: Rules) -> dict:
+def pages(rules: Rules) -> dict[str, Any]:
     """Each language's embed page (from the site root) and its frame's title;
     the first language is the site's default, at the root."""
     found = {}
@@ -42,7 +43,7 @@ def script(rules: Rules) -> str:
     return source.replace(MARKER, json.dumps(pages(rules), ensure_ascii=False))
 
 
-def write(site_dir, rules: Rules) -> Path:
+def write(site_dir: Path, rules: Rules) -> Path:
     target = Path(site_dir) / SCRIPT
     text = script(rules)
     if not target.is_file() or target.read_text(encoding="utf-8") != text:

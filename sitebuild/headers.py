@@ -137,7 +137,7 @@ class Rule:
         return _pattern(self.pattern).fullmatch(path) is not None
 
 
-def _pattern(pattern: str) -> re.Pattern:
+def _pattern(pattern: str) -> re.Pattern[str]:
     # "*" matches anything, "/" included; ":name" one path segment.
     parts = re.split(r"(\*|:[A-Za-z_]\w*)", pattern)
     regex = "".join(
@@ -320,7 +320,7 @@ def for_path(rule_list: list[Rule], path: str) -> dict[str, str]:
 _META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', re.IGNORECASE)
 
 
-def write(site_dir, site_url: str | None) -> Path:
+def write(site_dir: Path, site_url: str | None) -> Path:
     """Write ``<site>/_headers`` for the built site; first check that every page's
     ``<meta>`` policy is ``PAGE_CSP``."""
     site = Path(site_dir)

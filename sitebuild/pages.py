@@ -3,7 +3,9 @@
 Every page of ``docs/`` is a Jinja template (``StrictUndefined``: an unknown
 name stops the build) rendered with:
 
-``{{ param.NAME }}``      a parameter's value, formatted for the page's language
+``{{ param.NAME }}``      a parameter's value, formatted for the page's language;
+                          ``param.NAME.FORM``, another form of it, as in the rules'
+                          texts (a date's ``month``: « mars 2024 »)
 ``{{ rules.version }}``   the rule set's version; ``rules.checked_on``, its check date
 ``{{ source.ID }}``       a Markdown link to the source's entry on the Sources page
 ``{{ quote.ID }}``        a passage of a source (``quotes:``), verbatim, between the page
@@ -24,6 +26,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import yaml
@@ -38,6 +41,7 @@ from selfcheck.formatting import (
     format_date,
     format_number,
     format_quantity,
+    parameter_texts,
     quote,
     render_text,
     source_name,
@@ -65,7 +69,7 @@ def environment() -> jinja2.Environment:
     )
 
 
-def _markdown_safe(value):
+def _markdown_safe(value: object) -> Markup:
     """A value printed into Markdown: HTML's special signs escaped (``<``, ``>``,
     ``&``), so that a text of the rules never becomes markup; Markup (generated
     Markdown, links) as it is."""
@@ -75,17 +79,17 @@ def _markdown_safe(value):
     return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def expand(markdown: str, ruleset: Rules, lang: str, site: dict | None = None) -> str:
+def expand(markdown: str, ruleset: Rules, lang: str, site: dict[str, Any] | None = None) -> str:
     """A page's Markdown with its placeholders expanded (jinja2 errors for an
     unknown name or a syntax error: the caller names the page)."""
     return environment().from_string(markdown).render(page_context(ruleset, lang, site))
 
 
-def page_context(ruleset: Rules, lang: str, site: dict | None = None) -> dict:
+def page_context(ruleset: Rules, lang: str, site: dict[str, Any] | None = None) -> dict[str, Any]:
     """What a page may name (``site``: who publishes the site, from mkdocs.yml)."""
     return {
         "site": dict(site or {}),
-        "param": {name: format_parameter(ruleset, name, lang) for name in ruleset["parameters"]},
+        "param": page_parameters(ruleset, lang),
         "rules": {
             "id": ruleset["id"],
             "version": ruleset["version"],
@@ -143,6 +147,21 @@ def audit_markdown(lang: str, part: str) -> str:
     )
 
 
+class Parameter(str):
+    """A parameter's value as a page prints it, its other forms as attributes
+    (``param.periode_debut.month``), written as the rules' texts write them."""
+
+
+def page_parameters(ruleset: Rules, lang: str) -> dict[str, Parameter]:
+    texts = parameter_texts(ruleset, lang)
+    shown = {name: Parameter(texts[name]) for name in ruleset["parameters"]}
+    for key, text in texts.items():
+        name, dot, form = key.partition(".")
+        if dot:
+            setattr(shown[name], form, text)
+    return shown
+
+
 def format_parameter(ruleset: Rules, name: str, lang: str) -> str:
     param = ruleset["parameters"][name]
     return format_quantity(param["value"], param.get("unit"), lang)
@@ -155,7 +174,7 @@ class Quoted(Markup):
 
     text: Markup
 
-    def __new__(cls, text: str, written_in: str, lang: str):
+    def __new__(cls, text: str, written_in: str, lang: str) -> Quoted:
         words_alone = _markdown_safe(words.typeset(text, lang))
         if written_in != lang:
             words_alone = Markup('<span lang="{}">{}</span>').format(written_in, words_alone)
@@ -168,7 +187,7 @@ class Quoted(Markup):
         return quoted
 
 
-def passages(ruleset: Rules, ids: Iterable[str], lang: str) -> list[dict]:
+def passages(ruleset: Rules, ids: Iterable[str], lang: str) -> list[dict[str, Any]]:
     """The passages named by ``ids``: their words between the page language's
     marks, and where they come from (« <outlet>, <date>, corps du texte »)."""
     by_id = {q["id"]: q for q in ruleset.get("quotes", ())}
@@ -197,7 +216,9 @@ def source_link(source: Source, lang: str, page: str) -> Markup:
 # The criteria page
 
 
-def condition_lines(ruleset: Rules, node: Condition, lang: str, depth: int = 0) -> list[dict]:
+def condition_lines(
+    ruleset: Rules, node: Condition, lang: str, depth: int = 0
+) -> list[dict[str, Any]]:
     """A condition tree as the lines of a nested list: ``{depth, text, value}``."""
     for key in ("all", "any"):
         if key in node:
@@ -221,7 +242,7 @@ def condition_lines(ruleset: Rules, node: Condition, lang: str, depth: int = 0) 
     return [{"depth": depth, "text": text, "value": shown} | basis]
 
 
-def node_basis(ruleset: Rules, node: Condition, lang: str) -> dict:
+def node_basis(ruleset: Rules, node: Condition, lang: str) -> dict[str, Any]:
     """What a comparison rests on when it carries its own sources or confidence
     (fewer than its criterion's): « (source ; fiabilité faible) » after its line."""
     if not ("sources" in node or "confidence" in node):
@@ -252,7 +273,7 @@ def criteria_markdown(ruleset: Rules, lang: str) -> str:
 
     sources = {s["id"]: s for s in ruleset["sources"]}
 
-    def links(ids) -> list:
+    def links(ids: Iterable[str]) -> list[Markup]:
         return [source_link(sources[i], lang, ruleset["pages"]["sources"]) for i in ids]
 
     caveat = ruleset.get("caveat")
@@ -347,7 +368,7 @@ def criterion_yaml(criterion: Criterion) -> str:
     )
 
 
-def _without_words(node):
+def _without_words(node: Any) -> Any:
     """A condition without its ``says`` (the words shown above it): the logic."""
     if isinstance(node, dict):
         return {k: _without_words(v) for k, v in node.items() if k != "says"}
@@ -356,7 +377,7 @@ def _without_words(node):
     return node
 
 
-def _in_any(combine, criterion_id: str, inside: bool = False) -> bool:
+def _in_any(combine: Any, criterion_id: str, inside: bool = False) -> bool:
     """Does a reading combine this criterion with ``any`` (where another
     reading lets it be replaced by another criterion)?"""
     if isinstance(combine, str):
@@ -371,7 +392,7 @@ CASES_DIR = Path(__file__).resolve().parent.parent / "tests" / "cases"
 EXAMPLE_STATUSES = ("met", "unmet", "unknown")
 
 
-def worked_examples(ruleset: Rules, lang: str) -> dict:
+def worked_examples(ruleset: Rules, lang: str) -> dict[str, Any]:
     """criterion id → up to one corpus case per status (met, unmet, unknown),
     evaluated by the engine now: each criterion's own answers and status."""
     path = CASES_DIR / f"{ruleset['id']}.yaml"
@@ -380,7 +401,7 @@ def worked_examples(ruleset: Rules, lang: str) -> dict:
     cases = yaml.safe_load(path.read_text(encoding="utf-8")).get("cases", [])
     engine = Engine(ruleset)
     questions = {q["id"]: q for q in ruleset["questions"]}
-    found: dict = {c["id"]: {} for c in ruleset["criteria"]}
+    found: dict[str, Any] = {c["id"]: {} for c in ruleset["criteria"]}
     for case in cases:
         result = engine.evaluate(case["answers"], lang)
         if result["errors"]:
@@ -415,11 +436,11 @@ def worked_examples(ruleset: Rules, lang: str) -> dict:
 # The sources page
 
 
-def citations(ruleset: Rules, lang: str) -> dict:
+def citations(ruleset: Rules, lang: str) -> dict[str, Any]:
     """source id → what the rules file cites it for, in words."""
-    cited: dict = {s["id"]: [] for s in ruleset["sources"]}
+    cited: dict[str, Any] = {s["id"]: [] for s in ruleset["sources"]}
 
-    def add(ids, what):
+    def add(ids: Iterable[str], what: str) -> None:
         for source_id in ids:
             if what not in cited[source_id]:
                 cited[source_id].append(what)

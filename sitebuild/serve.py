@@ -34,11 +34,14 @@ import email.utils
 import functools
 import io
 import os
+import socketserver
 import sys
 import threading
+from collections.abc import Iterator, Sequence
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from sitebuild import headers as site_headers
@@ -91,14 +94,15 @@ class Handler(SimpleHTTPRequestHandler):
 
     # -- what a request gets ------------------------------------------------
 
-    def send_head(self):
+    def send_head(self) -> BinaryIO | None:
         url_path = unquote(urlsplit(self.path).path)
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             if not (path / "index.html").is_file():
                 return self.send_not_found(url_path, path)
             if not url_path.endswith("/"):
-                return self.redirect_to_folder()
+                self.redirect_to_folder()
+                return None
             path = path / "index.html"
         elif url_path.endswith("/"):  # a file asked for as a folder
             return self.send_not_found(url_path, path)
@@ -152,14 +156,14 @@ class Handler(SimpleHTTPRequestHandler):
             return False
         return when is not None and when.timestamp() >= int(mtime)
 
-    def redirect_to_folder(self):
+    def redirect_to_folder(self) -> None:
         parts = urlsplit(self.path)
         location = parts.path + "/" + (f"?{parts.query}" if parts.query else "")
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)
         self.send_site_headers(parts.path, {"Location": location, "Content-Length": "0"})
         return None
 
-    def send_not_found(self, url_path: str, path: Path):
+    def send_not_found(self, url_path: str, path: Path) -> io.BytesIO:
         page = self.not_found_page(path)
         if page is not None:
             body, content_type = page.read_bytes(), "text/html; charset=utf-8"
@@ -188,9 +192,12 @@ class Handler(SimpleHTTPRequestHandler):
     # -- headers --------------------------------------------------------------
 
     def site_rules(self) -> list[site_headers.Rule]:
-        return self.server.site_rules(Path(self.directory))  # type: ignore[attr-defined]
+        rules: list[site_headers.Rule] = self.server.site_rules(Path(self.directory))  # type: ignore[attr-defined]
+        return rules
 
-    def send_site_headers(self, url_path: str, own: dict, keep: tuple[str, ...] = ()) -> None:
+    def send_site_headers(
+        self, url_path: str, own: dict[str, Any], keep: tuple[str, ...] = ()
+    ) -> None:
         """Send ``own``, the defaults, then the site's ``_headers`` for
         ``url_path`` (a header it names replaces the same default or own one,
         except the Content-Type and those in ``keep``), and end the headers."""
@@ -206,7 +213,7 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
 
-    def log_message(self, format, *args):
+    def log_message(self, format: str, *args: Any) -> None:
         if not self.quiet:
             super().log_message(format, *args)
 
@@ -214,10 +221,10 @@ class Handler(SimpleHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._rules_lock = threading.Lock()
-        self._rules: tuple[tuple, list[site_headers.Rule]] = ((), [])
+        self._rules: tuple[tuple[int, ...], list[site_headers.Rule]] = ((), [])
 
     def site_rules(self, directory: Path) -> list[site_headers.Rule]:
         """The rules of ``<directory>/_headers``, read again when it changes
@@ -225,7 +232,7 @@ class Server(ThreadingHTTPServer):
         file = directory / site_headers.HEADERS_FILE
         try:
             stat = file.stat()
-            key: tuple = (stat.st_mtime_ns, stat.st_size)
+            key: tuple[int, ...] = (stat.st_mtime_ns, stat.st_size)
         except OSError:
             return []
         with self._rules_lock:
@@ -234,33 +241,41 @@ class Server(ThreadingHTTPServer):
                 self._rules = (key, rules)
             return self._rules[1]
 
-    def handle_error(self, request, client_address):
+    def handle_error(self, request: Any, client_address: Any) -> None:
         # A browser that closes a connection mid-download is not an error.
         if isinstance(sys.exc_info()[1], ConnectionError):
             return
         super().handle_error(request, client_address)
 
 
-def make_server(directory, host: str = "127.0.0.1", port: int = 0, quiet: bool = False):
+def make_server(
+    directory: str | Path, host: str = "127.0.0.1", port: int = 0, quiet: bool = False
+) -> Server:
     """A threading HTTP server serving ``directory`` (port 0: a free port)."""
     handler = type("QuietHandler" if quiet else "Handler", (Handler,), {"quiet": quiet})
     return Server((host, port), functools.partial(handler, directory=str(directory)))
 
 
 @contextlib.contextmanager
-def serving(directory, quiet: bool = True):
+def serving(directory: str | Path, quiet: bool = True) -> Iterator[str]:
     """Serve ``directory`` in a thread on a free port; yields the base URL."""
     with running(make_server(directory, quiet=quiet)) as url:
         yield url
 
 
+def _address(server: socketserver.TCPServer) -> tuple[str, int]:
+    """The host and port a server listens on (an AF_INET server's host is a str)."""
+    host, port = server.server_address[:2]
+    return (host if isinstance(host, str) else bytes(host).decode()), int(port)
+
+
 @contextlib.contextmanager
-def running(server):
+def running(server: socketserver.TCPServer) -> Iterator[str]:
     """Run ``server`` in a thread until the block ends; yields its base URL."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        host, port = server.server_address[:2]
+        host, port = _address(server)
         yield f"http://{host}:{port}/"
     finally:
         server.shutdown()
@@ -268,7 +283,7 @@ def running(server):
         thread.join(timeout=5)
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sitebuild.serve")
     parser.add_argument("--directory", default="site")
     parser.add_argument("--port", type=int, default=8000)
@@ -276,7 +291,7 @@ def main(argv=None) -> int:
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     server = make_server(args.directory, args.host, args.port, args.quiet)
-    host, port = server.server_address[:2]
+    host, port = _address(server)
     print(f"Serving {args.directory} on http://{host}:{port}/ (Ctrl+C to stop)")
     try:
         server.serve_forever()

@@ -30,13 +30,20 @@ PLACEHOLDERS = {
     "montant_majore": {"fr": "900\u00a0€", "en": "€900"},
     "droits_depuis": {"fr": "1er janvier 2020", "en": "1 January 2020"},
     "annee_ouverture": {"fr": "2019", "en": "2019"},
+    "periode_debut": {"fr": "1er septembre 2019", "en": "1 September 2019"},
+    "periode_fin": {"fr": "29 février 2020", "en": "29 February 2020"},
+    # A date written as its month and year ({periode_debut.month}).
+    "periode_debut.month": {"fr": "septembre 2019", "en": "September 2019"},
+    "periode_fin.month": {"fr": "février 2020", "en": "February 2020"},
 }
 
 
 def render(text: dict, lang: str) -> str:
     """A text of the rules as the engine must write it: parameters replaced,
     and in French a no-break space before « : ; ? ! » and inside « »."""
-    done = re.sub(r"\{([a-z_]+)\}", lambda m: PLACEHOLDERS[m.group(1)][lang], text[lang])
+    done = re.sub(
+        r"\{([a-z_]+(?:\.[a-z]+)?)\}", lambda m: PLACEHOLDERS[m.group(1)][lang], text[lang]
+    )
     if lang == "fr":
         done = re.sub(r" ([:;?!»])", "\u00a0\\1", done).replace("« ", "«\u00a0")
     return done

@@ -10,6 +10,7 @@ from contract import run_cli as run
 from support.corpus import load_corpus
 from support.paths import REPO
 
+from selfcheck.formatting import render_text
 from selfcheck.parsing import write_number
 
 SEP = {"fr": "\u00a0: ", "en": ": "}
@@ -124,8 +125,8 @@ def test_text(engine, ruleset, name, lang):
         assert result["display"]["confidence"] in lines
     if result["missing"]:
         first = result["missing"][0]
-        label = next(q["label"][lang] for q in ruleset["questions"] if q["id"] == first)
-        label = label.replace(" ?", "\u00a0?") if lang == "fr" else label
+        question = next(q for q in ruleset["questions"] if q["id"] == first)
+        label = render_text(ruleset, question["label"], lang)
         assert NEXT[lang] in lines
         assert f"  - {first}{sep}{label}" in lines
     else:
@@ -249,8 +250,7 @@ def test_unreadable_answers(tmp_path, kind):
 
 def _labels(ruleset, lang):
     """Question labels as the command line prints them (French spacing)."""
-    labels = {q["id"]: q["label"][lang] for q in ruleset["questions"]}
-    return {k: v.replace(" ?", "\u00a0?") if lang == "fr" else v for k, v in labels.items()}
+    return {q["id"]: render_text(ruleset, q["label"], lang) for q in ruleset["questions"]}
 
 
 def _replies(engine, answers: dict, lang: str) -> tuple[list, list]:

@@ -1048,3 +1048,93 @@ def test_the_widgets_own_terms_are_explained_beside_them_from_the_glossary(site,
     waiting = re.search(r'<p class="selfcheck-waiting">(.*?)</p>', page, re.S)[1]
     engine = words.text(lang, "widget.engine_term")
     assert f'title="{terms[engine]}">{engine}</abbr>' in waiting, waiting
+
+
+# ---------------------------------------------------------------------------
+# Passages of the sources: written once, in the rules file (quotes:)
+
+# What a page's Markdown quotes: between « », “ ”, straight double quotes, or
+# as a block quote's line (not its attribution, which starts with a dash).
+QUOTED = re.compile(r"«\s*([^»]+?)\s*»|“([^”]+)”|\"([^\"\n]+)\"|^>\s+(?![—-])(.+)$", re.M)
+# Shorter than this, a quoted phrase is a key term (« entre septembre 2019 et
+# février 2020 »), not a passage.
+PASSAGE_MIN = 40
+
+
+def _plain_quote(text: str) -> str:
+    return normalise(text.replace("\u00a0", " ").replace("\u2019", "'"))
+
+
+def test_no_page_retypes_a_passage_of_the_rules():
+    """A passage the rules file holds is quoted from there ({{ quote.ID }}),
+    never typed again in a page, in part or whole."""
+    passages = [_plain_quote(q["text"]) for q in current_rules()["quotes"]]
+    retyped = [
+        f"{path.relative_to(REPO)}: {said[:60]}…"
+        for path in sorted(DOCS.rglob("*.md"))
+        for match in QUOTED.finditer(path.read_text(encoding="utf-8"))
+        for said in [_plain_quote(next(g for g in match.groups() if g))]
+        if len(said) >= PASSAGE_MIN and any(said in passage for passage in passages)
+    ]
+    assert not retyped, "quote these from the rules file:\n  " + "\n  ".join(retyped)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_criteria_page_shows_each_criterions_passages(site, lang):
+    """Beside each criterion: the passages it rests on, verbatim, with the
+    outlet, the date and where the source prints them."""
+    ruleset = current_rules()
+    passages = {q["id"]: q for q in ruleset["quotes"]}
+    sources = {s["id"]: s for s in ruleset["sources"]}
+    text = _plain_quote(page_text(site, lang, "criteres"))
+    titles = [render_text(ruleset, c["title"], lang) for c in ruleset["criteria"]]
+    for index, criterion in enumerate(ruleset["criteria"]):
+        start = text.index(_plain_quote(f"{index + 1}. {titles[index]}"))
+        end = text.index(words.text(lang, "pages.rule_yaml"), start)
+        section = text[start:end]
+        assert criterion.get("quotes"), criterion["id"]
+        assert words.text(lang, "pages.passages") in section
+        for ref in criterion["quotes"]:
+            passage = passages[ref]
+            source = sources[passage["source"]]
+            assert _plain_quote(passage["text"]) in section, (criterion["id"], ref)
+            assert source["outlet"] in section, (criterion["id"], ref)
+            assert format_date(source["date"], lang) in section, (criterion["id"], ref)
+            assert words.text(lang, f"pages.where.{passage['where']}") in section
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_passage_in_another_language_is_marked_so(site, lang):
+    """A French passage on an English page (and the other way round) is in a
+    span with its language, for screen readers."""
+    html_text = page_html(site, lang, "criteres")
+    for passage in current_rules()["quotes"]:
+        if passage["lang"] != lang and _plain_quote(passage["text"])[:40] in _plain_quote(
+            html.unescape(html_text)
+        ):
+            assert f'<span lang="{passage["lang"]}">' in html_text
+
+
+# ---------------------------------------------------------------------------
+# Each language's own quotation marks around what its text quotes
+
+# The marks a language does not use, in the text of its pages (code, the
+# rules' YAML and the language menu aside).
+FOREIGN_MARKS = {"fr": re.compile(r"[“”\"]"), "en": re.compile(r"[«»\"]")}
+QUOTING_PAGES = ("", "fonds", "contexte", "faq", "sources", "criteres", "mots-simples",
+                 "presse", "glossaire")  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_language_quotes_with_its_own_marks(site, lang):
+    found = []
+    for slug in QUOTING_PAGES:
+        page = page_html(site, lang, slug)
+        article = page.split("<article", 1)[1].split(">", 1)[1].split("</article>", 1)[0]
+        article = re.sub(r"<(pre|code)\b.*?</\1>", "", article, flags=re.S)
+        text = html.unescape(re.sub(r"<[^>]+>", "", article))
+        found += [
+            f"{lang}/{slug}: …{text[max(m.start() - 40, 0) : m.end() + 40]}…"
+            for m in FOREIGN_MARKS[lang].finditer(text)
+        ]
+    assert not found, "\n  ".join(found)

@@ -3,10 +3,10 @@
 In Debian Chromium, on the built self-check page:
 
 - settle before speaking: typing a number at 250 ms a key moves no question;
-  an amount typed so, or arrowing through a choice, announces once, for the
-  settled answer; an ineligible result names the condition (what an integer
-  typed key by key says, and when, is tested in every engine:
-  test_widget_engines.py);
+  arrowing through a choice announces once, for the settled answer (what a
+  number typed key by key says, and when, and that an ineligible result names
+  the condition not met, are tested in every engine: test_widget_engines.py,
+  test_announced_once_the_answer_settles);
 - errors people notice: a summary at the top (role="alert", a link to the
   field), the field's message, and nothing marked invalid that is not; a
   count above the period's days is a warning the reader can confirm;
@@ -123,23 +123,6 @@ def test_slow_typing_moves_nothing(new_page, site_server, lang):
     assert page.evaluate("() => document.activeElement.name") == WHOLE["id"]
 
 
-def test_typing_an_amount_slowly_announces_only_the_last(new_page, site_server):
-    page = open_page(new_page, site_server).page
-    answers = {k: v for k, v in ELIGIBLE.items() if k != AMOUNT["id"]}
-    fill(page, answers, "fr")
-    page.evaluate("() => { window.__said.length = 0; }")
-    field = page.locator(f'[name="{AMOUNT["id"]}"]')
-    field.click()
-    for key in "25000":
-        page.keyboard.type(key)
-        page.wait_for_timeout(250)
-    field.press("Enter")
-    complete = {**answers, AMOUNT["id"]: 25000}
-    wait_answers(page, complete, "fr")
-    page.wait_for_timeout(500)
-    assert said(page) == [ENGINE.evaluate(complete, "fr")["display"]["announcement"]]
-
-
 def test_arrow_keys_settle_before_questions_move_or_anything_is_said(new_page, site_server):
     page = open_page(new_page, site_server).page
     options = [o["value"] for o in CHOICE["options"]]
@@ -154,17 +137,6 @@ def test_arrow_keys_settle_before_questions_move_or_anything_is_said(new_page, s
     last = options[-1]
     wait_answers(page, {CHOICE["id"]: last}, "fr")
     assert said(page) == [ENGINE.evaluate({CHOICE["id"]: last}, "fr")["display"]["announcement"]]
-
-
-def test_an_ineligible_announcement_names_the_condition(new_page, site_server):
-    page = open_page(new_page, site_server).page
-    case = first(CASES, lambda c: c["expect"]["verdict"] == "ineligible" and len(c["answers"]) == 1,
-                 "ineligible with one answer")  # fmt: skip
-    fill(page, case["answers"], "fr")
-    result = ENGINE.evaluate(case["answers"], "fr")
-    unmet = [c["title"] for c in result["criteria"] if c["status"] == "unmet"]
-    assert said(page)[-1] == result["display"]["announcement"]
-    assert all(title in said(page)[-1] for title in unmet)
 
 
 # ---------------------------------------------------------------------------

@@ -43,7 +43,9 @@ tests/support/driver.py. In each engine, fr and en:
   waiting for the pause;
 - offline after one visit (service workers allowed, in this test only): the
   self-check page visited once with a share link, its engine's files kept by
-  the service worker in the cache the page names, the server then cutting
+  the service worker in the cache the page names (every cached address a file
+  of the built site, none with an answer), a second visit online downloading
+  none of them again, the server then cutting
   every connection: the reload still gives the verdict, the other language's
   self-check (never visited) boots from the kept engine with the answers the
   tab kept, and an information page never visited reads;
@@ -835,6 +837,17 @@ PAGE_READ = """() => ({
   h1: !!document.querySelector('h1') && document.querySelector('h1').checkVisibility(),
 })"""
 KEEP_TIMEOUT = 60.0  # s: the service worker installs (precaching the pages), then keeps
+# The last entry of a complete engine cache, which is no file of the site.
+COMPLETE_MARK = "assets/selfcheck/.complete"
+# The page's "keep-engine" sent again to the service worker; its reply
+# ("engine-kept", or "engine-not-kept" with the error), once it has gathered
+# the files.
+KEEP_AGAIN = """([cache, urls]) => new Promise((resolve) => {
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    if (String(event.data?.type).startsWith('engine-')) resolve(event.data);
+  });
+  navigator.serviceWorker.controller.postMessage({ type: 'keep-engine', cache, urls });
+})"""
 # Material's search worker, started as the page starts it, given the site's
 # own search index: "ready" once it has loaded lunr and its language scripts.
 SEARCH_READY = """async () => {
@@ -884,8 +897,10 @@ def built_title(built_site, path: str) -> str:
 
 def test_offline_after_one_visit(new_driver, built_site, engine_name, capsys):
     """One visit of the French self-check with a share link, online; the engine's
-    files kept by the service worker; then the site unreachable (the server cuts
-    every connection): the reload gives the same verdict; the English self-check,
+    files kept by the service worker, the caches holding only the site's own
+    files; a second visit online boots from them and downloads no file of the
+    engine again; then the site unreachable (the server cuts every
+    connection): the reload gives the same verdict; the English self-check,
     never visited, boots from the kept engine with the answers the tab kept; the
     English criteria page, never visited, reads.
 
@@ -916,10 +931,29 @@ def test_offline_after_one_visit(new_driver, built_site, engine_name, capsys):
         cached = page.call(CACHED_URLS)
         # Nor the full standard library, which the engine never needed.
         assert full_library(page) not in cached
+        assert len(cached) > 20, cached  # the pages precached, and the engine
         for url in cached:
             parts = urlsplit(url)
             assert url.startswith(site.base_url) and not parts.fragment, url
             assert not set(answers) & {name for name, _ in parse_qsl(parts.query)}, url
+            # Each one a file of the built site (the engine cache's mark aside).
+            relative = unquote(parts.path)[len(urlsplit(site.base_url).path) :]
+            if relative != COMPLETE_MARK:
+                file = built_site / relative
+                folder = relative.endswith("/") or not relative
+                assert (file / "index.html" if folder else file).is_file(), url
+
+        # A second visit, online: the engine boots from the kept cache, and
+        # keeping it again downloads nothing (the service worker fetches only
+        # what its cache lacks): no file of the engine reaches the server.
+        before = len(site.requests)
+        page.reload()
+        page.wait_attribute(RESULT, "data-verdict", expected["verdict"])
+        reply = page.call(KEEP_AGAIN, [cache, wanted])
+        assert reply["type"] == "engine-kept", f"{page.engine}: {reply}"
+        again = [path for path in site.requests[before:] if "/assets/selfcheck/" in path]
+        assert not again, f"{page.engine}: the engine was downloaded again: {again}"
+
         site.go_offline()
         with pytest.raises(OSError):  # URLError and connection errors alike
             urllib.request.urlopen(site.base_url, timeout=10)
