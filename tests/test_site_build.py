@@ -587,6 +587,24 @@ def test_pages_say_what_the_sources_say(site, lang, slug, present, absent):
     assert [a for a in absent if a in text] == [], f"{lang}/{slug}: still there"
 
 
+CITED = [
+    (row["source"], fact, cited)
+    for row in PAGE_CHECKS["cited_for"]
+    for cited, key in ((True, "says"), (False, "not"))
+    for fact in row.get(key, [])
+]
+
+
+@pytest.mark.parametrize(("source", "fact", "cited"), CITED)
+def test_the_sources_page_cites_each_source_for_what_it_states(source, fact, cited):
+    """« Cité pour » lists what a source states, nothing more: a source is not
+    credited with a fact it does not give."""
+    from sitebuild.pages import citations
+
+    said = " ; ".join(map(str, citations(current_rules(), "fr")[source]))
+    assert (fact in said) is cited, (source, fact, said)
+
+
 # Where an original was found, a copy on a staging host is not linked.
 STAGING_HOSTS = ("platformsh.site",)
 
