@@ -59,6 +59,7 @@ bench: build
 	PYTHONPATH=tests $(PY) benchmarks/engine_cost.py
 	PYTHONPATH=tests $(PY) benchmarks/run.py
 	PYTHONPATH=tests $(PY) benchmarks/mobile.py
+	PYTHONPATH=tests $(PY) benchmarks/stdlib_floor.py
 	PYTHONPATH=tests $(PY) benchmarks/lighthouse.py
 
 clean:

@@ -141,20 +141,28 @@ class Bundle:
         digest.update(self.web_version.encode())
         return f"selfcheck-engine-{digest.hexdigest()[:12]}"
 
-    def fetched_bytes(self) -> int:
-        """What the worker fetches to boot (its progress counts these, as the
-        browser hands them over, decompressed): the runtime's .wasm and
-        standard library, the lock, the wheel, the rules."""
-        runtime = (PYODIDE_DIR / "pyodide.asm.wasm").stat().st_size
-        runtime += self.stdlib_file.stat().st_size
-        return runtime + len(self.lock_bytes) + len(self.wheel_bytes) + len(self.rules_bytes)
+    def boot_files(self) -> tuple[tuple[str, Path | bytes], ...]:
+        """What the worker loads to boot, by path relative to
+        ``assets/selfcheck/``: its own script, Pyodide's three boot files (two
+        of them imported as modules, not fetched), the standard library, the
+        lock, the wheel and the rules. The page's own scripts and styles are
+        not among them: they have arrived when the loading text shows."""
+        return (
+            ("worker.js", WEB / "worker.js"),
+            *((self.pyodide + name, PYODIDE_DIR / name) for name in PYODIDE_BOOT_FILES),
+            (self.stdlib_path, self.stdlib_file),
+            (self.lock_path, self.lock_bytes),
+            (self.wheel_path, self.wheel_bytes),
+            (self.rules_name, self.rules_bytes),
+        )
 
-    def sent_bytes(self, encoding: str) -> int:
-        """The same files as they cross the network from a host that sends
-        them with that Content-Encoding ("br", "gzip", or "" for none)."""
-        return _sent_bytes(self.stdlib_file, self.lock_bytes, self.wheel_bytes, self.rules_bytes)[
-            encoding
-        ]
+    def boot_sizes(self, encoding: str) -> dict[str, tuple[int, int]]:
+        """Each file of ``boot_files``: (its size as the browser hands it
+        over, decompressed; its size as it crosses the network from a host
+        that sends it with that Content-Encoding: "br", "gzip", or "" for
+        none). The worker counts the first as it reads; the loading text
+        says the second."""
+        return _boot_sizes(self.boot_files(), self.web_version)[encoding]
 
     def query(self) -> str:
         """The query string that names the engine's files (relative to
@@ -184,18 +192,17 @@ class Bundle:
 
 
 @functools.cache
-def _sent_bytes(stdlib: Path, lock: bytes, wheel: bytes, rules: bytes) -> dict[str, int]:
-    files = {
-        "pyodide.asm.wasm": (PYODIDE_DIR / "pyodide.asm.wasm").read_bytes(),
-        STDLIB: stdlib.read_bytes(),
-        "pyodide-lock.json": lock,
-        "engine.whl": wheel,
-        "rules.json": rules,
-    }
-    return {
-        encoding: sum(sent_size(name, data, encoding) for name, data in files.items())
-        for encoding in ("", *ENCODINGS)
-    }
+def _boot_sizes(
+    files: tuple[tuple[str, Path | bytes], ...], web_version: str
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """``Bundle.boot_sizes`` for every Content-Encoding (``web_version``
+    follows the web files' contents, which a path alone does not)."""
+    sizes: dict[str, dict[str, tuple[int, int]]] = {encoding: {} for encoding in ("", *ENCODINGS)}
+    for path, source in files:
+        data = source.read_bytes() if isinstance(source, Path) else source
+        for encoding, of_host in sizes.items():
+            of_host[path] = (len(data), sent_size(path, data, encoding))
+    return sizes
 
 
 @functools.cache

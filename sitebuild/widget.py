@@ -115,11 +115,10 @@ def context(bundle: Bundle, lang: str, page_url, terms: dict | None = None) -> d
         "script_words": {
             **{key.split(".")[-1]: say(key) for key in SCRIPT_WORDS},
             "progress": {
-                encoding: progress_texts(bundle.sent_bytes(encoding), lang)
+                encoding: download_words(bundle.boot_sizes(encoding), lang)
                 for encoding in ("", *ENCODINGS)
             },
         },
-        "bytes": bundle.fetched_bytes(),
         "engine_cache": bundle.engine_cache(),
         "files": bundle.files(),
         "worker": f"worker.js{bundle.query()}",
@@ -140,6 +139,18 @@ def define(lang: str, key: str, terms: dict[str, str]) -> dict | None:
     if term not in terms:
         return None
     return {"term": term, "text": terms[term], "colon": colon(lang)}
+
+
+def download_words(sizes: dict[str, tuple[int, int]], lang: str) -> dict:
+    """What the page needs to say the download's progress from one kind of
+    host: each boot file's sizes, (as the worker counts it, as it crosses the
+    network), by path relative to the widget's folder, and the texts, which
+    end on the sum of the second (the script weighs each file's share by
+    them: a Brotli copy's bytes are not its decompressed bytes)."""
+    return {
+        "sizes": sizes,
+        "texts": progress_texts(sum(sent for _, sent in sizes.values()), lang),
+    }
 
 
 def progress_texts(total: int, lang: str) -> list[str]:

@@ -93,12 +93,26 @@ function alive() {
 
 // The engine's files downloaded so far, in words the build wrote (Python
 // formats the sizes: "2,1 Mo sur 4,4 Mo"), for the Content-Encoding the host
-// sends them with (the build wrote one list per encoding it knows).
-function progress(loaded, encoding) {
+// sends them with (the build wrote one list per encoding it knows, with each
+// file's sizes: as the worker counts it, decompressed, and as it crosses the
+// network). Each file weighs its bytes on the network times the share of it
+// received; until the first response has said how the host compresses,
+// the loading text stays as it is.
+const engineFolder = new URL(".", import.meta.url);
+function progress({ received, complete, encoding }) {
   alive();
-  const steps = words.progress[encoding] ?? words.progress[""];
-  const step = Math.min(steps.length - 1, Math.floor((loaded / Number(root.dataset.bytes)) * (steps.length - 1)));
-  progressText.textContent = steps[Math.max(0, step)];
+  if (encoding === null) return;
+  const { sizes, texts } = words.progress[encoding] ?? words.progress[""];
+  let sent = 0;
+  let total = 0;
+  for (const [file, [decoded, onNetwork]] of Object.entries(sizes)) {
+    const path = new URL(file, engineFolder).pathname;
+    const share = complete.includes(path) ? 1 : Math.min(1, (received[path] ?? 0) / decoded);
+    sent += onNetwork * share;
+    total += onNetwork;
+  }
+  const step = Math.min(texts.length - 1, Math.floor((sent / total) * (texts.length - 1)));
+  progressText.textContent = texts[Math.max(0, step)];
 }
 
 function fail(reason, detail) {
@@ -151,15 +165,14 @@ function start(fromHead = true) {
   // boot.js (in the page's <head>) has usually started the worker already.
   const boot = fromHead ? globalThis.selfcheckBoot : null;
   try {
-    worker =
-      boot?.worker ?? new Worker(new URL(root.dataset.worker, new URL(".", import.meta.url)), { type: "module" });
+    worker = boot?.worker ?? new Worker(new URL(root.dataset.worker, engineFolder), { type: "module" });
   } catch (error) {
     return fail("worker", error);
   }
   const onError = (message) => fail(message ? "worker" : "network", message); // no message: the script did not load
   const onMessage = (data) => {
     if (data.type === "progress") {
-      progress(data.loaded, data.encoding);
+      progress(data);
     } else if (data.type === "working") {
       clearTimeout(stallTimer);
     } else if (data.type === "ready") {

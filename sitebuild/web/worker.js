@@ -14,7 +14,8 @@
 // altered one, which then never runs.
 // In:  {id, kind: "answers" | "form", json, lang}
 // Out: {type: "ready"} | {type: "error", reason, message}
-//      {type: "progress", loaded} | {type: "working"} (no download under way)
+//      {type: "progress", received, complete, encoding} (the boot files' bytes,
+//      below) | {type: "working"} (no download under way)
 //      {id, json} | {id, error}
 
 const PYTHON = "from selfcheck.form import Session\nSession";
@@ -74,7 +75,7 @@ globalThis.fetch = async (resource, options) => {
       Object.assign(new Error(`${url}: served as "${type}", not application/wasm`), { reason: "network" }),
     );
   }
-  return counted(response);
+  return counted(response, new URL(url, self.location.href).pathname);
 };
 
 // A .wasm that does not compile (cut short on the way, altered): Pyodide
@@ -100,13 +101,20 @@ for (const name of ["instantiateStreaming", "instantiate", "compileStreaming", "
   };
 }
 
-// Every byte that arrives is told to the page (at most every 100 ms): the page
-// shows the progress, and gives up only when nothing arrives for a while.
-// With it, how the host compresses the files (the Content-Encoding it sends):
-// the page shows the bytes that cross the network, which depend on it.
-let loaded = 0;
+// Every byte that arrives is told to the page (at most every 100 ms), by
+// file: the page shows the progress, and gives up only when nothing arrives
+// for a while. The bytes counted are those the browser hands over,
+// decompressed; the page weighs each file's share by its sizes on the
+// network, which the build wrote, for the Content-Encoding the host uses
+// (said here too). A file imported as a module (Pyodide's two scripts) and
+// this script itself are counted once they have arrived.
+const received = {}; // path → bytes read so far
+const complete = new Set([self.location.pathname]); // paths read to their end
 let toldAt = 0;
-let encoding = "";
+// null until the first response says it; then the host's Content-Encoding
+// ("" for none): some files (a zip) come as they are even where others come
+// compressed, so a file without one does not undo what another said.
+let encoding = null;
 // Downloads under way. When none is, the worker computes (compiles the
 // runtime, starts Python, installs the engine): nothing is awaited from the
 // network, and however long a slow or busy device takes, the boot has not
@@ -127,16 +135,16 @@ function tell(force = false) {
   const now = performance.now();
   if (force || now - toldAt > 100) {
     toldAt = now;
-    postMessage({ type: "progress", loaded, encoding });
+    postMessage({ type: "progress", received, complete: [...complete], encoding });
   }
 }
 
-function counted(response) {
+function counted(response, path) {
   if (!response.ok || !response.body) {
     downloadEnded();
     return response;
   }
-  encoding = response.headers.get("content-encoding") || encoding;
+  encoding = response.headers.get("content-encoding") || encoding || "";
   // The bytes are counted on a copy, read alongside: the response itself goes
   // on untouched, so that the browser can still stream the .wasm into its
   // compiler and keep the compiled code for the next visit (a Response built
@@ -146,15 +154,28 @@ function counted(response) {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      loaded += value.byteLength;
+      received[path] = (received[path] ?? 0) + value.byteLength;
       tell();
     }
+    complete.add(path);
     tell(true);
   };
   count()
     .catch(() => {})
     .finally(downloadEnded);
   return response;
+}
+
+// A module imported (not fetched): counted whole once it has arrived.
+async function imported(url) {
+  downloadStarted();
+  try {
+    const module = await import(url);
+    complete.add(new URL(url).pathname);
+    return module;
+  } finally {
+    downloadEnded();
+  }
 }
 
 async function download(url, kind) {
@@ -173,8 +194,11 @@ async function start({ pyodide: indexURL, lock, stdlib, library, rules }) {
   rulesText.catch(() => {});
   let loadPyodide;
   used.add(`${indexURL}pyodide.mjs`).add(`${indexURL}pyodide.asm.mjs`);
+  // pyodide.mjs imports pyodide.asm.mjs by the same URL: a module is
+  // fetched once per worker, and this import tells when it has arrived.
+  imported(`${indexURL}pyodide.asm.mjs`).catch(() => {});
   try {
-    ({ loadPyodide } = await import(`${indexURL}pyodide.mjs`));
+    ({ loadPyodide } = await imported(`${indexURL}pyodide.mjs`));
   } catch (error) {
     throw Object.assign(error, { reason: "network" });
   }
