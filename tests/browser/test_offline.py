@@ -11,14 +11,18 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 import pytest
+from conftest import RecordedPage
 from contract import RULES
 from playwright.sync_api import expect
 from support.corpus import first, load_corpus, settled_eligible
+from support.driver import READY_TIMEOUT, PlaywrightPage
 from support.servers import CACHED_URLS
 
 from selfcheck.form import fragment
 
 pytestmark = pytest.mark.browser
+
+READY_MS = READY_TIMEOUT * 1000
 
 # The files of the complete engine cache (its last entry, the mark, written).
 COMPLETE_MARK = "assets/selfcheck/.complete"
@@ -30,6 +34,9 @@ KEPT = f"""async () => {{
   }}
   return 0;
 }}"""
+
+KEPT_AND_CONTROLLED = f"""async () =>
+  (await ({KEPT})()) >= 8 && !!navigator.serviceWorker.controller"""
 
 # The service worker's reply to the page's "keep-engine", kept for the test.
 KEPT_REPLY = """navigator.serviceWorker?.addEventListener('message', (event) => {
@@ -50,15 +57,16 @@ def test_after_one_visit_the_self_check_and_every_page_work_offline(
     requests: list[str] = []
     online_context.on("request", lambda request: requests.append(request.url))
     page = online_context.new_page()
+    online = RecordedPage(page=page, context=online_context)
     answers = first(load_corpus(RULES)["cases"], settled_eligible, "eligible")["answers"]
     shared = fragment(RULES, answers, "fr")
     page.goto(urljoin(site_server, "autodiagnostic/") + "#" + shared)
-    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
-    for _ in range(200):  # the service worker installs, then keeps the engine's files
-        if page.evaluate(KEPT) >= 8 and page.evaluate("() => !!navigator.serviceWorker.controller"):
-            break
-        page.wait_for_timeout(250)
-    assert page.evaluate(KEPT) >= 8, "the service worker did not keep the engine"
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=READY_MS)
+    # the service worker installs, then keeps the engine's files
+    try:
+        PlaywrightPage(online).wait_until(KEPT_AND_CONTROLLED, timeout=READY_TIMEOUT)
+    except TimeoutError:
+        pytest.fail(f"the service worker did not keep the engine: {page.evaluate(KEPT)} files")
     # What the privacy page promises: the caches hold the site's own files,
     # never the reader's answers: each address is a file of the built site,
     # with no fragment, and no answer in its query.
@@ -84,14 +92,14 @@ def test_after_one_visit_the_self_check_and_every_page_work_offline(
         lambda request: request.service_worker and fetched_by_worker.append(request.url),
     )
     page.reload()
-    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
-    reply = page.wait_for_function("() => window.__kept", timeout=60_000).json_value()
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=READY_MS)
+    reply = page.wait_for_function("() => window.__kept", timeout=READY_MS).json_value()
     assert reply["type"] == "engine-kept", reply
     engine_files = [url for url in fetched_by_worker if "/assets/selfcheck/" in url]
     assert not engine_files, f"the engine was downloaded again: {engine_files}"
     online_context.set_offline(True)
     page.reload()
-    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=READY_MS)
     result = page.locator("#selfcheck-result")
     expect(result).to_have_attribute("data-answers", shared)
     expect(result).to_have_attribute("data-verdict", "eligible")

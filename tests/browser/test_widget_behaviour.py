@@ -33,12 +33,15 @@ from axe_playwright_python.sync_playwright import Axe
 from contract import RULES
 from playwright.sync_api import expect
 from support.corpus import first, form_values, load_corpus, settled_eligible
+from support.driver import AWAIT_RENDER, READY_TIMEOUT, RENDERED, STEP_TIMEOUT
 
 from selfcheck.engine import Engine
 from selfcheck.form import fragment
 from selfcheck.formatting import format_quantity
 
 pytestmark = pytest.mark.browser
+
+READY_MS = READY_TIMEOUT * 1000
 
 PAGES = {
     lang: ("autodiagnostic/" if lang == "fr" else f"{lang}/autodiagnostic/")
@@ -60,6 +63,22 @@ LISTEN = """() => {
   new MutationObserver(() => window.__said.push(region.textContent))
     .observe(region, {childList: true, characterData: true, subtree: true});
 }"""
+# From now on, in order: each render (the answers it shows) and each question
+# that appears or vanishes ("moved"), to compare with what happened after.
+RECORD = """() => {
+  window.__log = [];
+  const root = document.querySelector('#selfcheck');
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.attributeName === 'data-answers')
+        window.__log.push('render ' + r.target.dataset.answers);
+      else if (r.target.matches('[data-question]') && (r.oldValue === null) !== !r.target.hidden)
+        window.__log.push('moved ' + r.target.dataset.question);
+    }
+  }).observe(root, { attributes: true, attributeFilter: ['data-answers', 'hidden'],
+    attributeOldValue: true, subtree: true });
+}"""
+LOG = "() => window.__log"
 SHOWN = """() => [...document.querySelectorAll('[data-question]')]
   .filter((q) => q.checkVisibility()).map((q) => q.dataset.question)"""
 
@@ -68,7 +87,7 @@ def open_page(new_page, base_url, lang="fr", viewport=(1280, 800)):
     recorded = new_page(viewport=viewport)
     page = recorded.page
     page.goto(urljoin(base_url, PAGES[lang]))
-    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=READY_MS)
     page.wait_for_selector(f"{RESULT}[data-answers]", state="attached")
     page.evaluate(LISTEN)
     return recorded
@@ -114,12 +133,14 @@ def test_slow_typing_moves_nothing(new_page, site_server, lang):
     value = 12 if WHOLE.get("min", 0) <= 12 else WHOLE["min"] + 12
     field = page.locator(f'[name="{WHOLE["id"]}"]')
     field.click()
-    before = page.evaluate(SHOWN)
-    for key in str(value):
-        page.keyboard.type(key)
-        page.wait_for_timeout(250)
-        assert page.evaluate(SHOWN) == before, "a question appeared or vanished while typing"
+    page.evaluate(RECORD)
+    # A key every 250 ms, the pauses kept by Playwright's driver (one command).
+    field.press_sequentially(str(value), delay=250)
     wait_answers(page, {WHOLE["id"]: value}, lang)  # the pause that means "done"
+    # Nothing rendered nor moved before the render of the whole number.
+    settled = f"render {fragment(RULES, {WHOLE['id']: value}, lang)}"
+    log = page.evaluate(LOG)
+    assert log.index(settled) == 0, f"while typing: {log}"
     assert page.evaluate("() => document.activeElement.name") == WHOLE["id"]
 
 
@@ -130,13 +151,16 @@ def test_typing_an_amount_slowly_announces_only_the_last(new_page, site_server):
     page.evaluate("() => { window.__said.length = 0; }")
     field = page.locator(f'[name="{AMOUNT["id"]}"]')
     field.click()
-    for key in "25000":
-        page.keyboard.type(key)
-        page.wait_for_timeout(250)
+    field.press_sequentially("25000", delay=250)  # the pauses kept by Playwright's driver
     field.press("Enter")
     complete = {**answers, AMOUNT["id"]: 25000}
     wait_answers(page, complete, "fr")
-    page.wait_for_timeout(500)
+    # One more round trip to the engine, asked after every earlier one: the
+    # worker answers in order, so once its render lands, every render the
+    # typing started has landed too (the same answers: nothing new to say).
+    page.evaluate(AWAIT_RENDER)
+    field.press("Enter")
+    page.wait_for_function(RENDERED, timeout=STEP_TIMEOUT * 1000)
     assert said(page) == [ENGINE.evaluate(complete, "fr")["display"]["announcement"]]
 
 
@@ -145,14 +169,14 @@ def test_arrow_keys_settle_before_questions_move_or_anything_is_said(new_page, s
     options = [o["value"] for o in CHOICE["options"]]
     page.locator(f'[name="{CHOICE["id"]}"]').first.focus()
     page.keyboard.press("Space")  # the first option
-    before = page.evaluate(SHOWN)
+    page.evaluate(RECORD)
     for _ in options[1:]:
         page.keyboard.press("ArrowDown")
-        page.wait_for_timeout(150)
-        assert page.evaluate(SHOWN) == before, "questions moved while arrowing"
-        assert said(page) == [], said(page)
     last = options[-1]
     wait_answers(page, {CHOICE["id"]: last}, "fr")
+    # Nothing rendered, moved or said before the render of the last option.
+    log = page.evaluate(LOG)
+    assert log.index(f"render {fragment(RULES, {CHOICE['id']: last}, 'fr')}") == 0, log
     assert said(page) == [ENGINE.evaluate({CHOICE["id"]: last}, "fr")["display"]["announcement"]]
 
 
@@ -273,7 +297,7 @@ def test_back_and_language_switch_keep_the_answers(new_page, site_server):
     # the language menu leads to the same page in English, answers kept
     other = next(lang for lang in PAGES if lang != "fr")
     page.goto(urljoin(site_server, PAGES[other]))
-    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=READY_MS)
     wait_answers(page, answers, other)
     for name, value in form_values(RULES, answers, other).items():
         field = page.locator(f'[name="{name}"]').first
