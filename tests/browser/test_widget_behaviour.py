@@ -15,7 +15,8 @@ In Debian Chromium, on the built self-check page:
   them (a reload, and "clear", are tested in every engine:
   test_widget_engines.py);
 - the result comes to the reader when asked, on a phone, and nothing moves
-  the focus by itself;
+  the focus by itself; the « see my result » bar keeps 4.5:1 when focused by
+  keyboard and hovered;
 - axe-core finds nothing in the error and warning states.
 
 The fund-specific answers come from the rules and the corpus.
@@ -26,6 +27,7 @@ RGAA 4.1: 11.10
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin
 
 import pytest
@@ -322,3 +324,66 @@ def test_on_a_phone_the_result_comes_when_asked(new_page, site_server, screensho
     jump.locator("a").click()
     assert page.evaluate("() => document.activeElement.id") == "selfcheck-result-title"
     assert page.locator("#selfcheck-result-title").is_visible()
+
+
+# The bar's link: its text colour and the colour behind it once its colour
+# transitions (Material's links have one) have ended, and whether the focus
+# ring shows (the focus came by keyboard).
+BAR_COLOURS = """async () => {
+  const link = document.querySelector('.selfcheck-jump a');
+  await Promise.all(link.getAnimations().map((animation) => animation.finished));
+  const style = getComputedStyle(link);
+  return { color: style.color, background: style.backgroundColor,
+    focused: link.matches(':focus-visible'), hovered: link.matches(':hover') };
+}"""
+
+
+def rgba(css: str) -> tuple[float, ...]:
+    """``rgb(r, g, b)`` or ``rgba(r, g, b, a)`` (or the space-separated
+    forms) → (r, g, b, a), as getComputedStyle writes a colour."""
+    numbers = [float(n) for n in re.findall(r"[\d.]+", css)]
+    assert css.startswith("rgb") and len(numbers) in (3, 4), css
+    return (*numbers[:3], numbers[3] if len(numbers) == 4 else 1.0)
+
+
+def contrast(text: str, background: str) -> float:
+    """WCAG 2's contrast ratio of a text colour on an opaque background."""
+    *fg, alpha = rgba(text)
+    *bg, opaque = rgba(background)
+    assert opaque == 1.0, f"the bar's background is not opaque: {background}"
+    fg = [alpha * f + (1 - alpha) * b for f, b in zip(fg, bg, strict=True)]
+
+    def luminance(rgb) -> float:
+        linear = [c / 255 for c in rgb]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in linear]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_result_bar_stays_readable_when_focused_and_hovered(new_page, site_server):
+    """WCAG 1.4.3: the bar's text keeps 4.5:1 on its blue when the keyboard
+    focuses it, when the pointer rests on it, and both (Material gives a
+    focused or hovered link its own colour)."""
+    recorded = new_page()
+    page = recorded.page
+    page.goto(urljoin(site_server, PAGES["fr"]) + "#" + fragment(RULES, ELIGIBLE, "fr"))
+    page.wait_for_selector(".selfcheck-jump:not([hidden])", state="attached", timeout=READY_MS)
+    link = page.locator(".selfcheck-jump a")
+    states = {"at rest": page.evaluate(BAR_COLOURS)}
+    # To the link by keyboard: from it, back one stop and forward again.
+    link.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    states["focused"] = page.evaluate(BAR_COLOURS)
+    assert states["focused"]["focused"], "Tab did not bring the focus back to the bar's link"
+    link.hover()
+    states["focused and hovered"] = page.evaluate(BAR_COLOURS)
+    page.keyboard.press("Shift+Tab")
+    states["hovered"] = page.evaluate(BAR_COLOURS)
+    assert states["hovered"]["hovered"] and not states["hovered"]["focused"], states["hovered"]
+    ratios = {name: contrast(s["color"], s["background"]) for name, s in states.items()}
+    low = {name: f"{ratio:.2f}:1 {states[name]}" for name, ratio in ratios.items() if ratio < 4.5}
+    assert not low, f"the bar's text under 4.5:1: {low}"
+    recorded.assert_clean()
