@@ -32,6 +32,7 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 import pytest
+from support.driver import STEP_TIMEOUT
 
 from sitebuild import audit
 
@@ -248,9 +249,9 @@ def test_a_glossary_explanation_closes_with_escape(new_page, site_server, lang):
     term = page.locator('.md-content abbr[title][tabindex="0"]').first
     term.focus()
     tooltip = page.locator(".md-tooltip2--active")
-    tooltip.wait_for(state="visible", timeout=5_000)
+    tooltip.wait_for(state="visible", timeout=STEP_TIMEOUT * 1000)
     page.keyboard.press("Escape")
-    tooltip.wait_for(state="hidden", timeout=5_000)
+    tooltip.wait_for(state="hidden", timeout=STEP_TIMEOUT * 1000)
     assert page.evaluate("() => document.activeElement.tagName") == "ABBR"
 
 

@@ -28,6 +28,7 @@ from urllib.parse import urljoin
 import pytest
 from contract import RULES
 from support.corpus import first, form_values, load_corpus, settled_eligible
+from support.driver import READY_TIMEOUT
 from support.paths import REPO
 
 from selfcheck import words
@@ -47,7 +48,15 @@ START = """async () => {
   window.__reader = virtual;
   await virtual.start({ container: document.querySelector('#selfcheck') });
 }"""
-LOG = "async () => await window.__reader.spokenPhraseLog()"
+# The log once the page has run one more task. The widget writes its live
+# regions in the task that writes the result's data-answers (render()), which
+# the tests wait on; the reader hears mutations through a MutationObserver,
+# whose callback (and the promise it awaits) runs before the page's next task:
+# this one finds every announcement of that render in the log.
+LOG = """async () => {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return await window.__reader.spokenPhraseLog();
+}"""
 READ_ON = """async (steps) => {
   const reader = window.__reader, before = (await reader.spokenPhraseLog()).length;
   for (let i = 0; i < steps; i++) await reader.next();
@@ -77,7 +86,9 @@ def open_with_reader(new_page, base_url, lang="fr"):
     page = recorded.page
     path = "autodiagnostic/" if lang == RULES["languages"][0] else f"{lang}/autodiagnostic/"
     page.goto(urljoin(base_url, path))
-    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+    page.wait_for_selector(
+        '#selfcheck[data-state="ready"]', state="attached", timeout=READY_TIMEOUT * 1000
+    )
     page.wait_for_selector(f"{RESULT}[data-answers]", state="attached")
     page.evaluate(START)
     return recorded
@@ -101,7 +112,6 @@ def answer(page, key: str, value: str, lang: str, given: dict, raw) -> None:
     page.wait_for_selector(
         f'{RESULT}[data-answers="{fragment(RULES, given, lang)}"]', state="attached"
     )
-    page.wait_for_timeout(100)  # the screen reader hears mutations asynchronously
 
 
 def run(page, answers: dict, lang: str) -> list[str]:
@@ -161,7 +171,6 @@ def test_an_error_and_its_correction(new_page, reader_site):
     field.fill("douze")
     field.press("Enter")
     page.wait_for_selector("#selfcheck-error-summary a[data-problem]", state="attached")
-    page.wait_for_timeout(100)
     message = ENGINE.evaluate({number["id"]: "douze"}, "fr")["display"]["errors"][0]["text"]
     heard = announced(page)
     assert len(heard) == 1 and heard[0].startswith("assertive: "), heard
@@ -172,7 +181,6 @@ def test_an_error_and_its_correction(new_page, reader_site):
     page.wait_for_selector(
         f'{RESULT}[data-answers="{fragment(RULES, {number["id"]: 12}, "fr")}"]', state="attached"
     )
-    page.wait_for_timeout(100)
     after = announced(page)[1:]
     said = ENGINE.evaluate({number["id"]: 12}, "fr")["display"]["announcement"]
     assert after == [f"polite: {spoken(said)}"]
@@ -184,7 +192,6 @@ def test_i_dont_know_is_an_answer_heard_and_read_back(new_page, reader_site):
     page.click(f'label:has([name="{choice["id"]}"][value=""])')  # "Je ne sais pas"
     page.wait_for_selector(f'{RESULT}[data-answers=""]', state="attached")
     page.wait_for_selector(".selfcheck-outcome:not([hidden])", state="attached")
-    page.wait_for_timeout(100)
     heard = announced(page)
     assert heard == [f"polite: {spoken(ENGINE.evaluate({}, 'fr')['display']['announcement'])}"]
     page.locator("#selfcheck-result-title").focus()

@@ -23,13 +23,15 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from support.driver import READY_TIMEOUT, STEP_TIMEOUT
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = (1280, 800)
 PHONE = (360, 740)
 NARROWEST = 320
-WIDGET_READY_TIMEOUT_MS = 60_000
+WIDGET_READY_TIMEOUT_MS = READY_TIMEOUT * 1000
+STEP_TIMEOUT_MS = STEP_TIMEOUT * 1000
 MAX_TABS = 40
 
 _axe = Axe()
@@ -182,12 +184,7 @@ def page_name(url_path: str) -> str:
 
 def _wait_for_widget(page) -> None:
     """If the page holds the self-check widget, let it leave its loading state."""
-    if "autodiagnostic" in page.url:
-        # The widget may render its root from script: give it a moment to appear.
-        try:
-            page.wait_for_selector("[data-state]", state="attached", timeout=3_000)
-        except PlaywrightTimeout:  # no widget (yet): a plain page
-            return
+    # The widget's root is in the page's HTML (the theme's partial): there once loaded.
     if page.locator("[data-state]").count():
         page.wait_for_function(WIDGET_SETTLED, timeout=WIDGET_READY_TIMEOUT_MS)
 
@@ -314,7 +311,7 @@ def test_phone_menu_opens_and_a_link_is_followed_with_the_keyboard(
     )
     page.keyboard.press("Enter")
     try:
-        page.wait_for_function(DRAWER_OPEN, timeout=3_000)
+        page.wait_for_function(DRAWER_OPEN, timeout=STEP_TIMEOUT_MS)
     except PlaywrightTimeout:
         pytest.fail("the focused menu button does not open the menu with Enter", pytrace=False)
     page.evaluate(SETTLE)
@@ -332,7 +329,7 @@ def test_phone_menu_opens_and_a_link_is_followed_with_the_keyboard(
         "a visible link to another page in the open menu",
     )
     page.keyboard.press("Enter")
-    page.wait_for_url(link["href"], timeout=5_000)
+    page.wait_for_url(link["href"], timeout=STEP_TIMEOUT_MS)
     assert urlsplit(page.url).path == urlsplit(link["href"]).path
     assert not recorded.external_requests(), recorded.external_requests()
 
@@ -380,7 +377,7 @@ def test_phone_language_switcher_reaches_the_same_page_with_the_keyboard(
     screenshot(page, f"keyboard-{start.replace('/', '-')}language-360x740", full_page=False)
     page.keyboard.press("Enter")
     expected = urljoin(site_server, target)
-    page.wait_for_url(expected, timeout=5_000)
+    page.wait_for_url(expected, timeout=STEP_TIMEOUT_MS)
     assert page.url == expected
     assert page.evaluate("() => document.documentElement.lang") == hreflang
     assert not recorded.external_requests(), recorded.external_requests()
@@ -400,7 +397,7 @@ def test_glossary_terms_explain_themselves_on_focus(url, built_site, site_server
     title = first.get_attribute("title")
     first.focus()
     tooltip = page.locator(".md-tooltip2--active")
-    tooltip.wait_for(state="visible", timeout=5_000)
+    tooltip.wait_for(state="visible", timeout=STEP_TIMEOUT_MS)
     assert title[:30] in tooltip.inner_text()
 
 

@@ -82,7 +82,7 @@ def site_url(tmp_path_factory) -> str:
     finally:
         server.shutdown()
         server.server_close()
-        thread.join(timeout=5)
+        thread.join()  # shutdown() returned once serve_forever had
 
 
 def open_page(new_page, url: str):

@@ -15,7 +15,8 @@ In Debian Chromium, on the built self-check page:
   them (a reload, and "clear", are tested in every engine:
   test_widget_engines.py);
 - the result comes to the reader when asked, on a phone, and nothing moves
-  the focus by itself;
+  the focus by itself; the « see my result » bar keeps 4.5:1 when focused by
+  keyboard and hovered;
 - axe-core finds nothing in the error and warning states.
 
 The fund-specific answers come from the rules and the corpus.
@@ -26,6 +27,7 @@ RGAA 4.1: 11.10
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin
 
 import pytest
@@ -33,12 +35,15 @@ from axe_playwright_python.sync_playwright import Axe
 from contract import RULES
 from playwright.sync_api import expect
 from support.corpus import first, form_values, load_corpus, settled_eligible
+from support.driver import READY_TIMEOUT
 
 from selfcheck.engine import Engine
 from selfcheck.form import fragment
 from selfcheck.formatting import format_quantity
 
 pytestmark = pytest.mark.browser
+
+READY_MS = READY_TIMEOUT * 1000
 
 PAGES = {
     lang: ("autodiagnostic/" if lang == "fr" else f"{lang}/autodiagnostic/")
@@ -60,6 +65,22 @@ LISTEN = """() => {
   new MutationObserver(() => window.__said.push(region.textContent))
     .observe(region, {childList: true, characterData: true, subtree: true});
 }"""
+# From now on, in order: each render (the answers it shows) and each question
+# that appears or vanishes ("moved"), to compare with what happened after.
+RECORD = """() => {
+  window.__log = [];
+  const root = document.querySelector('#selfcheck');
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.attributeName === 'data-answers')
+        window.__log.push('render ' + r.target.dataset.answers);
+      else if (r.target.matches('[data-question]') && (r.oldValue === null) !== !r.target.hidden)
+        window.__log.push('moved ' + r.target.dataset.question);
+    }
+  }).observe(root, { attributes: true, attributeFilter: ['data-answers', 'hidden'],
+    attributeOldValue: true, subtree: true });
+}"""
+LOG = "() => window.__log"
 SHOWN = """() => [...document.querySelectorAll('[data-question]')]
   .filter((q) => q.checkVisibility()).map((q) => q.dataset.question)"""
 
@@ -68,7 +89,7 @@ def open_page(new_page, base_url, lang="fr", viewport=(1280, 800)):
     recorded = new_page(viewport=viewport)
     page = recorded.page
     page.goto(urljoin(base_url, PAGES[lang]))
-    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=READY_MS)
     page.wait_for_selector(f"{RESULT}[data-answers]", state="attached")
     page.evaluate(LISTEN)
     return recorded
@@ -114,12 +135,14 @@ def test_slow_typing_moves_nothing(new_page, site_server, lang):
     value = 12 if WHOLE.get("min", 0) <= 12 else WHOLE["min"] + 12
     field = page.locator(f'[name="{WHOLE["id"]}"]')
     field.click()
-    before = page.evaluate(SHOWN)
-    for key in str(value):
-        page.keyboard.type(key)
-        page.wait_for_timeout(250)
-        assert page.evaluate(SHOWN) == before, "a question appeared or vanished while typing"
+    page.evaluate(RECORD)
+    # A key every 250 ms, the pauses kept by Playwright's driver (one command).
+    field.press_sequentially(str(value), delay=250)
     wait_answers(page, {WHOLE["id"]: value}, lang)  # the pause that means "done"
+    # Nothing rendered nor moved before the render of the whole number.
+    settled = f"render {fragment(RULES, {WHOLE['id']: value}, lang)}"
+    log = page.evaluate(LOG)
+    assert log.index(settled) == 0, f"while typing: {log}"
     assert page.evaluate("() => document.activeElement.name") == WHOLE["id"]
 
 
@@ -128,14 +151,14 @@ def test_arrow_keys_settle_before_questions_move_or_anything_is_said(new_page, s
     options = [o["value"] for o in CHOICE["options"]]
     page.locator(f'[name="{CHOICE["id"]}"]').first.focus()
     page.keyboard.press("Space")  # the first option
-    before = page.evaluate(SHOWN)
+    page.evaluate(RECORD)
     for _ in options[1:]:
         page.keyboard.press("ArrowDown")
-        page.wait_for_timeout(150)
-        assert page.evaluate(SHOWN) == before, "questions moved while arrowing"
-        assert said(page) == [], said(page)
     last = options[-1]
     wait_answers(page, {CHOICE["id"]: last}, "fr")
+    # Nothing rendered, moved or said before the render of the last option.
+    log = page.evaluate(LOG)
+    assert log.index(f"render {fragment(RULES, {CHOICE['id']: last}, 'fr')}") == 0, log
     assert said(page) == [ENGINE.evaluate({CHOICE["id"]: last}, "fr")["display"]["announcement"]]
 
 
@@ -245,7 +268,7 @@ def test_back_and_language_switch_keep_the_answers(new_page, site_server):
     # the language menu leads to the same page in English, answers kept
     other = next(lang for lang in PAGES if lang != "fr")
     page.goto(urljoin(site_server, PAGES[other]))
-    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=READY_MS)
     wait_answers(page, answers, other)
     for name, value in form_values(RULES, answers, other).items():
         field = page.locator(f'[name="{name}"]').first
@@ -270,3 +293,66 @@ def test_on_a_phone_the_result_comes_when_asked(new_page, site_server, screensho
     jump.locator("a").click()
     assert page.evaluate("() => document.activeElement.id") == "selfcheck-result-title"
     assert page.locator("#selfcheck-result-title").is_visible()
+
+
+# The bar's link: its text colour and the colour behind it once its colour
+# transitions (Material's links have one) have ended, and whether the focus
+# ring shows (the focus came by keyboard).
+BAR_COLOURS = """async () => {
+  const link = document.querySelector('.selfcheck-jump a');
+  await Promise.all(link.getAnimations().map((animation) => animation.finished));
+  const style = getComputedStyle(link);
+  return { color: style.color, background: style.backgroundColor,
+    focused: link.matches(':focus-visible'), hovered: link.matches(':hover') };
+}"""
+
+
+def rgba(css: str) -> tuple[float, ...]:
+    """``rgb(r, g, b)`` or ``rgba(r, g, b, a)`` (or the space-separated
+    forms) → (r, g, b, a), as getComputedStyle writes a colour."""
+    numbers = [float(n) for n in re.findall(r"[\d.]+", css)]
+    assert css.startswith("rgb") and len(numbers) in (3, 4), css
+    return (*numbers[:3], numbers[3] if len(numbers) == 4 else 1.0)
+
+
+def contrast(text: str, background: str) -> float:
+    """WCAG 2's contrast ratio of a text colour on an opaque background."""
+    *fg, alpha = rgba(text)
+    *bg, opaque = rgba(background)
+    assert opaque == 1.0, f"the bar's background is not opaque: {background}"
+    fg = [alpha * f + (1 - alpha) * b for f, b in zip(fg, bg, strict=True)]
+
+    def luminance(rgb) -> float:
+        linear = [c / 255 for c in rgb]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in linear]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_result_bar_stays_readable_when_focused_and_hovered(new_page, site_server):
+    """WCAG 1.4.3: the bar's text keeps 4.5:1 on its blue when the keyboard
+    focuses it, when the pointer rests on it, and both (Material gives a
+    focused or hovered link its own colour)."""
+    recorded = new_page()
+    page = recorded.page
+    page.goto(urljoin(site_server, PAGES["fr"]) + "#" + fragment(RULES, ELIGIBLE, "fr"))
+    page.wait_for_selector(".selfcheck-jump:not([hidden])", state="attached", timeout=READY_MS)
+    link = page.locator(".selfcheck-jump a")
+    states = {"at rest": page.evaluate(BAR_COLOURS)}
+    # To the link by keyboard: from it, back one stop and forward again.
+    link.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    states["focused"] = page.evaluate(BAR_COLOURS)
+    assert states["focused"]["focused"], "Tab did not bring the focus back to the bar's link"
+    link.hover()
+    states["focused and hovered"] = page.evaluate(BAR_COLOURS)
+    page.keyboard.press("Shift+Tab")
+    states["hovered"] = page.evaluate(BAR_COLOURS)
+    assert states["hovered"]["hovered"] and not states["hovered"]["focused"], states["hovered"]
+    ratios = {name: contrast(s["color"], s["background"]) for name, s in states.items()}
+    low = {name: f"{ratio:.2f}:1 {states[name]}" for name, ratio in ratios.items() if ratio < 4.5}
+    assert not low, f"the bar's text under 4.5:1: {low}"
+    recorded.assert_clean()

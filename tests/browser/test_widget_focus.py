@@ -113,7 +113,7 @@ def test_tabbing_through_the_widget_nothing_covers_the_focus(
     stops, covered = [], []
     for _ in range(MAX_STOPS):
         try:
-            state = page.wait_until(UNCOVERED, timeout=5)
+            state = page.wait_until(UNCOVERED)  # the page's own scroll, after the focus
         except TimeoutError:
             state = page.call(FOCUSED)
             covered.append(state)

@@ -44,7 +44,7 @@ from contract import RULES
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from support.corpus import answered, first, form_values, js_number, settled_eligible
-from support.driver import AWAIT_RENDER, RENDERED
+from support.driver import AWAIT_RENDER, READY_TIMEOUT, RENDERED, STEP_TIMEOUT, PageDriver
 from support.parity import diff
 
 from selfcheck.engine import Engine
@@ -58,8 +58,8 @@ ROOT = "#selfcheck"
 RESULT = "#selfcheck-result"
 TOGGLE = '[data-action="show-all"]'
 CLEAR = '[data-action="clear"]'
-READY_TIMEOUT_MS = 90_000
-STEP_TIMEOUT_MS = 10_000
+READY_TIMEOUT_MS = READY_TIMEOUT * 1000
+STEP_TIMEOUT_MS = STEP_TIMEOUT * 1000
 DESKTOP = (1280, 800)
 PHONE = (360, 740)
 EN_EVERY = 4  # the en run takes every 4th case of the corpus
@@ -312,14 +312,15 @@ def expected_view(case: dict, engine: Engine, lang: str, order: list[str]) -> di
     }
 
 
-def settled_view(page, want: dict, timeout_s: float = 3.0) -> dict:
-    """The widget's view once it equals ``want`` (or the last one after the timeout)."""
+def settled_view(page, want: dict, timeout_s: float = STEP_TIMEOUT) -> dict:
+    """The widget's view once it equals ``want`` (or the last one after the
+    timeout, for the diff), polled as the shared page-driver polls."""
     deadline = time.monotonic() + timeout_s
     while True:
         got = page.evaluate(SNAPSHOT)
         if got == want or time.monotonic() > deadline:
             return got
-        page.wait_for_timeout(50)
+        time.sleep(PageDriver.POLL)
 
 
 # ---------------------------------------------------------------------------

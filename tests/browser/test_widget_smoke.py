@@ -20,13 +20,14 @@ import pytest
 from contract import RULES
 from playwright.sync_api import expect
 from support.corpus import first, form_values, load_corpus, settled_eligible
+from support.driver import READY_TIMEOUT, STEP_TIMEOUT, PlaywrightPage
 
 from selfcheck.form import fragment
 
 pytestmark = pytest.mark.browser
 
 LANGS = {"fr": "autodiagnostic/", "en": "en/autodiagnostic/"}
-READY_TIMEOUT_MS = 90_000
+READY_TIMEOUT_MS = READY_TIMEOUT * 1000
 ROOT = "#selfcheck"
 RESULT = "#selfcheck-result"
 
@@ -70,6 +71,15 @@ def _assert_private(recorded) -> None:
 
 
 SEARCH_INDEX = "search/search_index.json"
+# Material opening its search index's request, seen under boot.js's hold
+# (installed before the page's scripts, boot.js wraps it).
+INDEX_ASKED = """(() => {
+  const open = XMLHttpRequest.prototype.open;
+  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+    if (String(url).endsWith('search/search_index.json')) window.__indexAsked = true;
+    return open.call(this, method, url, ...rest);
+  };
+})();"""
 RESOURCE_START = """name => performance.getEntriesByType("resource")
     .filter(entry => entry.name.endsWith(name)).map(entry => entry.startTime)"""
 
@@ -79,11 +89,7 @@ def test_search_index_waits_for_the_engine(new_page, site_server):
     own worker) is held back while the engine boots, then built."""
     recorded = _open(new_page, site_server, "fr")
     page = recorded.page
-    for _ in range(100):
-        started = page.evaluate(RESOURCE_START, SEARCH_INDEX)
-        if started:
-            break
-        page.wait_for_timeout(100)
+    started = PlaywrightPage(recorded).wait_until(RESOURCE_START, SEARCH_INDEX, READY_TIMEOUT)
     assert len(started) == 1, f"{SEARCH_INDEX} requested {len(started)} times"
     ready = page.evaluate(
         "() => performance.getEntriesByName('selfcheck:engine-ready')[0].startTime"
@@ -99,12 +105,14 @@ def test_search_works_while_the_engine_boots(new_page, site_server):
     page = recorded.page
     held = []
     page.route("**/*.wasm", lambda route: held.append(route))  # the engine never gets its runtime
+    page.add_init_script(INDEX_ASKED)
     page.goto(urljoin(site_server, LANGS["fr"]), wait_until="load")
-    page.wait_for_timeout(1000)
+    # Material has asked for its index (and sent it, in the same task): held back.
+    PlaywrightPage(recorded).wait_until("() => window.__indexAsked", timeout=STEP_TIMEOUT)
     assert not [url for url in recorded.requests if url.endswith(SEARCH_INDEX)]
     page.locator(".md-search__input").press_sequentially("cachets")
     results = page.locator(".md-search-result__item a")
-    results.first.wait_for(state="attached", timeout=15_000)
+    results.first.wait_for(state="attached", timeout=STEP_TIMEOUT * 1000)
     assert any("/faq/" in (a.get_attribute("href") or "") for a in results.all())
     assert page.get_attribute(ROOT, "data-state") == "loading"
     for route in held:

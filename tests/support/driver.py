@@ -124,6 +124,7 @@ class PageDriver:
     """A page of one browser engine (see the module's docstring)."""
 
     engine = ""
+    POLL = 0.05  # s between two looks of a wait that polls
 
     # -- what each tool provides
 
@@ -231,7 +232,7 @@ class PageDriver:
         while not (value := self.call(function, arg)):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{timeout:.0f} s and still falsy: {function}")
-            time.sleep(0.05)
+            time.sleep(self.POLL)
         return value
 
     def _field(self, selector: str) -> dict:

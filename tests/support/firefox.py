@@ -11,7 +11,7 @@ other host to an ``OffHostProxy`` (tests/support/webkit.py) that refuses and
 records it, and the URLs a test blocks to a port where nothing listens (the
 download fails, as a blocked one does).
 
-- ``firefox(viewport, block=None, service_workers=False)``  a Marionette
+- ``firefox(viewport, block=None, service_workers=False, prefs=None, also_direct=())``  a Marionette
   session, for as long as the ``with`` lasts: ``session.marionette``,
   ``session.proxy`` (what was asked off 127.0.0.1), ``session.console_errors()``
 - ``missing()``  what is not installed, as apt package names
@@ -118,9 +118,12 @@ def missing() -> list[str]:
     return [] if Path(FIREFOX).exists() else list(APT_PACKAGES)
 
 
-def pac_script(proxy: str, refused: str, block: str | None) -> str:
+def pac_script(
+    proxy: str, refused: str, block: str | None, direct: tuple[str, ...] = ("127.0.0.1",)
+) -> str:
     """A proxy auto-config: ``block`` (a regular expression of URLs) to a port where
-    nothing listens, 127.0.0.1 direct, every other host to the recording proxy."""
+    nothing listens, the hosts ``direct`` direct, every other host to the
+    recording proxy."""
     blocked = (
         f"  if (new RegExp({json.dumps(block)}).test(url)) return 'PROXY {refused}';\n"
         if block
@@ -129,7 +132,7 @@ def pac_script(proxy: str, refused: str, block: str | None) -> str:
     return (
         "function FindProxyForURL(url, host) {\n"
         f"{blocked}"
-        "  if (host === '127.0.0.1') return 'DIRECT';\n"
+        f"  if ({json.dumps(list(direct))}.includes(host)) return 'DIRECT';\n"
         f"  return 'PROXY {proxy}';\n"
         "}\n"
     )
@@ -183,12 +186,14 @@ def firefox(
     block: str | None = None,
     service_workers: bool = False,
     prefs: dict[str, object] | None = None,
+    also_direct: tuple[str, ...] = (),
 ) -> Iterator[Session]:
     """Headless Firefox with a fresh profile, for the ``with`` block.
 
     ``viewport``: the page's inner size; ``block``: a regular expression of URLs
     whose download fails; ``service_workers``: let pages register them (off by
-    default, as in the other engines' sessions); ``prefs``: more preferences."""
+    default, as in the other engines' sessions); ``prefs``: more preferences;
+    ``also_direct``: host names reached as 127.0.0.1 is (a second origin)."""
     from marionette_driver.marionette import Marionette
 
     with contextlib.ExitStack() as stack:
@@ -203,7 +208,10 @@ def firefox(
         pac = folder / "proxy.pac"
         pac.write_text(
             pac_script(
-                f"{proxy_host}:{proxy_port}", f"127.0.0.1:{refused.getsockname()[1]}", block
+                f"{proxy_host}:{proxy_port}",
+                f"127.0.0.1:{refused.getsockname()[1]}",
+                block,
+                ("127.0.0.1", *also_direct),
             ),
             encoding="utf-8",
         )

@@ -9,6 +9,8 @@ runtime (``.wasm``) badly on purpose.
 - ``"missing"``     404 Not Found (a deployment that forgot it)
 - ``"wrong-type"``  served as ``application/octet-stream`` (a server that does not
                     know the type; browsers then refuse to compile it as a stream)
+- ``"stalls"``      its headers and first bytes sent, then nothing more (a link
+                    that dies mid-download) until the server stops
 
 A recorded request reached the server; one that a browser sent elsewhere
 (another host) is not here (the browser tests record those themselves).
@@ -34,7 +36,8 @@ from urllib.parse import urlsplit
 
 from sitebuild.serve import Handler, Server
 
-WASM_FAULTS = ("missing", "wrong-type")
+WASM_FAULTS = ("missing", "wrong-type", "stalls")
+STALLED_AFTER = 64 * 1024  # bytes of the runtime sent before a "stalls" download stops
 OFFLINE_READ_TIMEOUT = 2.0  # s: a browser sends its request line at once
 
 
@@ -44,6 +47,7 @@ class Served:
     requests: list[str] = field(default_factory=list)
     offline: threading.Event = field(default_factory=threading.Event)
     refused: list[str] = field(default_factory=list)
+    stopped: threading.Event = field(default_factory=threading.Event)
 
     def go_offline(self) -> None:
         """Every connection from now on cut without an answer."""
@@ -85,6 +89,14 @@ def serving_site(directory, wasm: str | None = None) -> Iterator[Served]:
                 return None
             return super().send_head()
 
+        def copyfile(self, source, outputfile):
+            if wasm != "stalls" or not self._is_wasm():
+                return super().copyfile(source, outputfile)
+            outputfile.write(source.read(STALLED_AFTER))
+            outputfile.flush()
+            served.stopped.wait()  # the rest never comes
+            return None
+
         def guess_type(self, path):
             kind = super().guess_type(path)
             if wasm == "wrong-type" and str(path).endswith(".wasm"):
@@ -99,6 +111,7 @@ def serving_site(directory, wasm: str | None = None) -> Iterator[Served]:
         served.base_url = f"http://{host}:{port}/"
         yield served
     finally:
+        served.stopped.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
