@@ -17,6 +17,7 @@ import pytest
 from contract import RULES
 from playwright.sync_api import expect
 from support.corpus import first, form_values, load_corpus, settled_eligible
+from support.driver import READY_MS
 from support.paths import REPO
 
 from selfcheck.form import fragment
@@ -79,7 +80,7 @@ def test_a_tampered_wheel_is_refused_and_the_answers_stay(new_page, tampered_sit
         recorded = new_page(viewport=(360, 740))
         page = recorded.page
         page.goto(urljoin(base_url, "autodiagnostic/") + "#" + fragment(RULES, answers, "fr"))
-        page.wait_for_selector('#selfcheck[data-state="error"]', state="attached", timeout=60_000)
+        page.wait_for_selector('#selfcheck[data-state="error"]', state="attached", timeout=READY_MS)
         expect(page.locator('#selfcheck-error [data-reason="integrity"]')).to_be_visible()
         expect(page.locator('#selfcheck-error a[href="../criteres/"]')).to_be_visible()
         # The reader's answers are still there, in a form that still shows.

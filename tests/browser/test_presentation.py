@@ -32,7 +32,7 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 import pytest
-from support.driver import STEP_TIMEOUT
+from support.driver import READY_MS, STEP_TIMEOUT
 
 from sitebuild import audit
 
@@ -192,7 +192,7 @@ def open_page(new_page, site_server, path: str, viewport=(1280, 800)):
     page = recorded.page
     page.goto(urljoin(site_server, path), wait_until="load")
     if page.locator("#selfcheck").count():
-        page.wait_for_selector('#selfcheck:not([data-state="loading"])', timeout=90_000)
+        page.wait_for_selector('#selfcheck:not([data-state="loading"])', timeout=READY_MS)
     settle(page)
     return page
 
@@ -236,7 +236,7 @@ def test_zoom_small_windows_and_text_spacing_lose_nothing(new_page, site_server,
         cut = set(page.evaluate(OVERFLOW)["cut"])
         page.reload(wait_until="load")
         if page.locator("#selfcheck").count():
-            page.wait_for_selector('#selfcheck:not([data-state="loading"])', timeout=90_000)
+            page.wait_for_selector('#selfcheck:not([data-state="loading"])', timeout=READY_MS)
         assert page.evaluate(SPACING) != "normal", "the text spacing was not applied"
         settle(page)
         problems += lost(page, cut, f"spacing at {width} px")

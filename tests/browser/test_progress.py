@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from support.driver import READY_MS
 from support.servers import serving_site
 
 from sitebuild.bundle import ASSETS
@@ -110,7 +111,7 @@ def test_the_loading_text_says_the_bytes_that_crossed_the_network(built_site, ne
             page.wait_for_function(
                 SAYS_ONE_OF,
                 arg=[STATUS, list(expected.values())],
-                timeout=90_000,
+                timeout=READY_MS,
             )
         except PlaywrightTimeout:
             said = page.text_content(STATUS)
@@ -121,7 +122,7 @@ def test_the_loading_text_says_the_bytes_that_crossed_the_network(built_site, ne
         released = True
         for route in held:
             route.continue_()
-        page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+        page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=READY_MS)
         assert page.text_content(STATUS) == progress[encoding]["texts"][-1]
         asked = [urlsplit(path).path for path in served.requests]
     worker = [path for path in asked if path.startswith(f"/{ASSETS}/") and path not in own]

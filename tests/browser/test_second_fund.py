@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import expect
 from support.corpus import load_corpus
+from support.driver import READY_MS
 from support.paths import IMAGINARY_RULES, REPO
 
 from selfcheck import loader
@@ -78,7 +79,7 @@ def test_imaginary_self_check_answers_its_corpus(new_page, imaginary_server, lan
     path = "autodiagnostic/" if lang == "fr" else "en/autodiagnostic/"
     result = page.locator("#selfcheck-result")
     page.goto(urljoin(imaginary_server, path))
-    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=READY_MS)
     for case in [c for c in CASES if c["answers"] and None not in c["answers"].values()]:
         # A share link of the case's answers: the form refills, the engine answers.
         shared = fragment(RULES, case["answers"], lang)

@@ -23,14 +23,13 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from support.driver import READY_TIMEOUT, STEP_TIMEOUT
+from support.driver import READY_MS, STEP_MS, STEP_TIMEOUT
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = (1280, 800)
 PHONE = (360, 740)
 NARROWEST = 320
-WIDGET_READY_TIMEOUT_MS = READY_TIMEOUT * 1000
 STEP_TIMEOUT_MS = STEP_TIMEOUT * 1000
 MAX_TABS = 40
 
@@ -186,7 +185,7 @@ def _wait_for_widget(page) -> None:
     """If the page holds the self-check widget, let it leave its loading state."""
     # The widget's root is in the page's HTML (the theme's partial): there once loaded.
     if page.locator("[data-state]").count():
-        page.wait_for_function(WIDGET_SETTLED, timeout=WIDGET_READY_TIMEOUT_MS)
+        page.wait_for_function(WIDGET_SETTLED, timeout=READY_MS)
 
 
 def _visit(site_page: str, base_url: str, new_page, screenshot) -> PageVisit:
@@ -423,7 +422,7 @@ def test_search_works_offline(url, query, expected, built_site, site_server, new
             """([selector, expected]) => [...document.querySelectorAll(selector)]
                 .some((a) => (a.getAttribute("href") || "").includes(expected))""",
             arg=[links, expected],
-            timeout=15_000,
+            timeout=STEP_MS,
         )
     hrefs = page.locator(links).evaluate_all(
         "(anchors) => anchors.map((a) => a.getAttribute('href') || '')"

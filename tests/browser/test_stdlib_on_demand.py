@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 import pytest
 from contract import RULES
 from support.corpus import first, load_corpus, settled_eligible
+from support.driver import READY_MS
 
 from selfcheck.form import fragment
 
@@ -43,7 +44,7 @@ def test_a_module_left_out_imports_from_the_full_library_fetched_once(new_page, 
     with page.expect_event("worker") as started:
         page.goto(urljoin(site_server, "autodiagnostic/") + "#" + fragment(RULES, answers, "fr"))
     worker = started.value
-    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=READY_MS)
     page.wait_for_selector('#selfcheck-result:not([data-verdict=""])', state="attached")
     # Every case of the corpus, and an answer the engine refuses (its error path).
     every = [case["answers"] for case in cases] + [{"no_such_question": "1"}]

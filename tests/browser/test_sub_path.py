@@ -29,6 +29,7 @@ import pytest
 from contract import RULES
 from playwright.sync_api import expect
 from support.corpus import first, js_number, load_corpus, settled_eligible
+from support.driver import READY_MS, STEP_MS
 from support.paths import REPO
 
 from selfcheck.form import fragment
@@ -39,7 +40,6 @@ pytestmark = pytest.mark.browser
 
 SUB_PATH = "/fonds/"
 BUILD_TIMEOUT_S = 300
-READY_TIMEOUT_MS = 90_000
 # Who publishes the site: a build for an address stops without them (LCEN).
 PUBLISHER = {
     "SITE_PUBLISHER": "Test publisher",
@@ -117,9 +117,7 @@ def test_the_self_check_gives_the_verdict_of_a_share_link(new_page, site_url, la
     recorded, response = open_page(new_page, url)
     assert response.status == 200
     page = recorded.page
-    page.wait_for_selector(
-        '#selfcheck[data-state="ready"]', state="attached", timeout=READY_TIMEOUT_MS
-    )
+    page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=READY_MS)
     result = page.locator("#selfcheck-result")
     expect(result).to_have_attribute("data-verdict", expected["verdict"])
     expect(result).to_have_attribute("data-amount", js_number(expected["amount"]))
@@ -156,7 +154,7 @@ def test_the_search_finds_pages_under_the_sub_path(new_page, site_url):
     page = recorded.page
     page.locator(".md-search__input").press_sequentially("cachets")
     results = page.locator(".md-search-result__item a")
-    results.first.wait_for(state="attached", timeout=15_000)
+    results.first.wait_for(state="attached", timeout=STEP_MS)
     hrefs = [urljoin(page.url, a.get_attribute("href") or "") for a in results.all()]
     assert hrefs and all(urlsplit(h).path.startswith(SUB_PATH) for h in hrefs), hrefs
     response = page.goto(hrefs[0])

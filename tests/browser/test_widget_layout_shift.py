@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 import pytest
 from contract import RULES
+from support.driver import READY_MS
 
 from selfcheck.engine import Engine
 
@@ -67,7 +68,7 @@ def test_a_slow_boot_with_answers_moves_nothing_by_itself(record_page, site_serv
         page.evaluate(RELEASE)
         for route in held:
             route.continue_()
-        page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=90_000)
+        page.wait_for_selector('#selfcheck[data-state="ready"]', state="attached", timeout=READY_MS)
         page.wait_for_selector('#selfcheck-result[data-verdict="ineligible"]', state="attached")
         page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
         shift = page.evaluate(SINCE_RELEASE)

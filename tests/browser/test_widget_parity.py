@@ -44,7 +44,7 @@ from contract import RULES
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from support.corpus import answered, first, form_values, js_number, settled_eligible
-from support.driver import AWAIT_RENDER, READY_TIMEOUT, RENDERED, STEP_TIMEOUT, PageDriver
+from support.driver import AWAIT_RENDER, READY_MS, RENDERED, STEP_TIMEOUT, PageDriver
 from support.parity import diff
 
 from selfcheck.engine import Engine
@@ -58,7 +58,6 @@ ROOT = "#selfcheck"
 RESULT = "#selfcheck-result"
 TOGGLE = '[data-action="show-all"]'
 CLEAR = '[data-action="clear"]'
-READY_TIMEOUT_MS = READY_TIMEOUT * 1000
 STEP_TIMEOUT_MS = STEP_TIMEOUT * 1000
 DESKTOP = (1280, 800)
 PHONE = (360, 740)
@@ -142,9 +141,7 @@ def open_widget(record_page, base_url: str, lang: str, viewport=DESKTOP, route=N
         page.route(*route)
     page.goto(urljoin(base_url, LANGS[lang]))
     if wait:
-        page.wait_for_selector(
-            f'{ROOT}[data-state="ready"]', state="attached", timeout=READY_TIMEOUT_MS
-        )
+        page.wait_for_selector(f'{ROOT}[data-state="ready"]', state="attached", timeout=READY_MS)
         page.wait_for_selector(f"{RESULT}[data-answers]", state="attached")
     return recorded, context
 
@@ -722,7 +719,7 @@ def test_blocked_wasm_fallback_accessible_with_screenshots(
     )
     page = recorded.page
     try:
-        page.wait_for_selector(f'{ROOT}[data-state="error"]', state="attached", timeout=90_000)
+        page.wait_for_selector(f'{ROOT}[data-state="error"]', state="attached", timeout=READY_MS)
         expect(page.locator("#selfcheck-error")).to_be_visible()
         page.evaluate(SETTLE)
         problems = axe_problems(page, f"{lang} error")

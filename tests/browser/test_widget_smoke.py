@@ -20,14 +20,13 @@ import pytest
 from contract import RULES
 from playwright.sync_api import expect
 from support.corpus import first, form_values, load_corpus, settled_eligible
-from support.driver import READY_TIMEOUT, STEP_TIMEOUT, PlaywrightPage
+from support.driver import READY_MS, READY_TIMEOUT, STEP_TIMEOUT, PlaywrightPage
 
 from selfcheck.form import fragment
 
 pytestmark = pytest.mark.browser
 
 LANGS = {"fr": "autodiagnostic/", "en": "en/autodiagnostic/"}
-READY_TIMEOUT_MS = READY_TIMEOUT * 1000
 ROOT = "#selfcheck"
 RESULT = "#selfcheck-result"
 
@@ -43,7 +42,7 @@ def _open(new_page, site_server, lang, fragment=""):
     url = urljoin(site_server, LANGS[lang]) + (f"#{fragment}" if fragment else "")
     recorded.page.goto(url)
     recorded.page.wait_for_selector(
-        f'{ROOT}[data-state="ready"]', state="attached", timeout=READY_TIMEOUT_MS
+        f'{ROOT}[data-state="ready"]', state="attached", timeout=READY_MS
     )
     return recorded
 

@@ -55,6 +55,9 @@ STEP_TIMEOUT = 20.0  # s: one answer's round trip to the engine
 # s: the round trip of an action's answers, which the worker answers after
 # those already sent (each answer settled, Tab then Enter, is one), one by one
 QUEUED_TIMEOUT = 3 * STEP_TIMEOUT
+# The same limits in milliseconds, as Playwright takes them.
+READY_MS = int(READY_TIMEOUT * 1000)
+STEP_MS = int(STEP_TIMEOUT * 1000)
 ROOT = "#selfcheck"
 GRID_BATCH = 60
 
