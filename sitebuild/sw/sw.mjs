@@ -66,10 +66,13 @@ cleanupOutdatedCaches();
 
 // A file some boot has used (not one of the incoming cache, which holds what
 // failed boots downloaded too: a file the page refused is never served again).
+// Each cache is read through caches.match and never opened: opening a cache a
+// "keep-engine" deletes meanwhile (another tab's, or the next release's
+// service worker's) would create it again, empty, and leave it for good.
 async function keptFile(request) {
   for (const name of await caches.keys()) {
     if (!name.startsWith(ENGINE) || name === INCOMING) continue;
-    const kept = await (await caches.open(name)).match(request);
+    const kept = await caches.match(request, { cacheName: name });
     if (kept) return kept;
   }
   return undefined;
